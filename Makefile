@@ -1,0 +1,35 @@
+# Two commands do everything on a fresh clone: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint eval bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## Start the Telegram bot when TELEGRAM_BOT_TOKEN is set, otherwise a console chat.
+run: $(STAMP)
+	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then exec $(PY) -m bot run; else exec $(PY) -m bot console; fi
+
+## Lint, then run the whole test suite.
+test: $(STAMP)
+	$(PY) -m ruff check bot tests
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(PY) -m ruff check bot tests
+	$(PY) -m ruff format --check bot tests
+
+## Score the dev question set per slice.
+eval: $(STAMP)
+	$(PY) -m bot eval ../shared/eval/dev_questions.yaml
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -1,0 +1,1 @@
+"""Answers questions about Kazakhstan's global diplomacy initiatives from a YAML fact base."""
