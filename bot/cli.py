@@ -1,0 +1,188 @@
+"""The command line: `python -m bot ask|console|validate|eval|run`.
+
+Telegram is imported only by `run`, so the other commands start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TextIO
+
+from .engine import Answer, Engine, Turn
+from .loader import KnowledgeError, load_knowledge
+from .settings import Settings
+from .text import LANGS
+
+EXIT_BAD_KNOWLEDGE = 2
+
+
+def _engine(args: argparse.Namespace) -> Engine:
+    directory = args.knowledge or Settings.from_env().knowledge_dir
+    return Engine(load_knowledge(directory))
+
+
+def answer_json(engine: Engine, answer: Answer) -> str:
+    from .render import render_answer
+
+    return json.dumps(
+        {
+            "topic": answer.topic,
+            "fact": answer.fact,
+            "score": answer.score,
+            "lang": answer.lang,
+            "kind": answer.kind,
+            "focus": answer.focus,
+            "topics": list(answer.topics),
+            "facts": list(answer.facts),
+            "candidates": list(answer.candidates),
+            "text": render_answer(answer, engine.kb),
+        },
+        ensure_ascii=False,
+    )
+
+
+def _emit(engine: Engine, answer: Answer, as_json: bool, out: TextIO) -> None:
+    from .render import render_answer
+
+    if as_json:
+        out.write(answer_json(engine, answer) + "\n")
+    else:
+        out.write(render_answer(answer, engine.kb) + "\n\n")
+    out.flush()
+
+
+def _conversations(lines: Iterable[str]) -> Iterator[list[str]]:
+    """Group lines into conversations; an empty line ends one."""
+    turns: list[str] = []
+    for line in lines:
+        line = line.rstrip("\n")
+        if line.strip():
+            turns.append(line)
+        elif turns:
+            yield turns
+            turns = []
+    if turns:
+        yield turns
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    out = sys.stdout
+    if args.question != ["-"]:
+        question = " ".join(args.question)
+        _emit(engine, engine.answer(question, args.lang), args.json, out)
+        return 0
+    if args.dialogue:
+        for conversation in _conversations(sys.stdin):
+            context: list[Turn] = []
+            for question in conversation:
+                answer = engine.answer(question, args.lang, context)
+                context.append(answer.turn)
+                _emit(engine, answer, args.json, out)
+        return 0
+    for line in sys.stdin:
+        if line.strip():
+            _emit(engine, engine.answer(line.strip(), args.lang), args.json, out)
+    return 0
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    from .render import topic_list
+
+    engine = _engine(args)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print("Ask about Kazakhstan's diplomacy initiatives (Ctrl-D to quit). Topics:")
+        print(topic_list(engine.kb, args.lang or "en") + "\n")
+    context: list[Turn] = []
+    while True:
+        try:
+            line = input("you> ") if interactive else sys.stdin.readline()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if not interactive and not line:
+            return 0
+        if not line.strip():
+            continue
+        answer = engine.answer(line.strip(), args.lang, context)
+        if answer.answered:
+            context = [*context[-4:], answer.turn]
+        _emit(engine, answer, False, sys.stdout)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    kb = load_knowledge(args.directory or Settings.from_env().knowledge_dir)
+    for warning in kb.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"OK: {kb.summary()}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate, report
+
+    result = evaluate(_engine(args), Path(args.file))
+    print(report(result, show_misses=not args.quiet))
+    return 0 if result.meets_goals() else 1
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .telegram.app import run
+
+    return run(Settings.from_env(), knowledge_dir=args.knowledge)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Answers questions about Kazakhstan's global diplomacy initiatives.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_knowledge(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--knowledge", metavar="DIR", help="fact base folder (env KNOWLEDGE_DIR)")
+        return p
+
+    ask = with_knowledge(sub.add_parser("ask", help="answer a question and exit"))
+    ask.add_argument("question", nargs="+", help="the question, or - to read one a line from stdin")
+    ask.add_argument("--lang", choices=LANGS, help="reply language (default: the question's)")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
+    ask.add_argument(
+        "--dialogue",
+        action="store_true",
+        help="with -, read conversations: consecutive lines are turns, an empty line starts anew",
+    )
+    ask.set_defaults(func=cmd_ask)
+
+    console = with_knowledge(sub.add_parser("console", help="chat in the terminal"))
+    console.add_argument("--lang", choices=LANGS, help="reply language (default: the question's)")
+    console.set_defaults(func=cmd_console)
+
+    validate = sub.add_parser("validate", help="check a fact base and summarise it")
+    validate.add_argument("directory", nargs="?", help="fact base folder (default: knowledge/)")
+    validate.set_defaults(func=cmd_validate)
+
+    ev = with_knowledge(sub.add_parser("eval", help="score a question file per slice"))
+    ev.add_argument("file", help="questions in the format of shared/eval/dev_questions.yaml")
+    ev.add_argument("--quiet", action="store_true", help="only the scores, not the misses")
+    ev.set_defaults(func=cmd_eval)
+
+    run = with_knowledge(sub.add_parser("run", help="start the Telegram bot (long polling)"))
+    run.set_defaults(func=cmd_run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KnowledgeError as exc:
+        print(f"error: the fact base cannot be loaded:\n{exc}", file=sys.stderr)
+        return EXIT_BAD_KNOWLEDGE
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,289 @@
+"""Dates: the fact base's date specs, their display in three languages, and dates in questions.
+
+A fact's date is a point ("2017", "2015-05", "2017-01-23", "early 2015") or an
+ISO-8601-style interval of two points ("2017/2018", "2014/early 2015"). Every
+point knows its first and last day, so facts and questions compare as day ranges.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+PARTS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
+
+MONTHS_EN = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
+MONTHS_RU_NOM = [
+    "январь", "февраль", "март", "апрель", "май", "июнь",
+    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+]  # fmt: skip
+MONTHS_RU_GEN = [
+    "января", "февраля", "марта", "апреля", "мая", "июня",
+    "июля", "августа", "сентября", "октября", "ноября", "декабря",
+]  # fmt: skip
+MONTHS_KK = [
+    "қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым",
+    "шілде", "тамыз", "қыркүйек", "қазан", "қараша", "желтоқсан",
+]  # fmt: skip
+PART_LABELS = {
+    "en": {"early": "early {y}", "mid": "mid-{y}", "late": "late {y}"},
+    "ru": {"early": "начало {y}", "mid": "середина {y}", "late": "конец {y}"},
+    "kk": {"early": "{y} жылдың басы", "mid": "{y} жылдың ортасы", "late": "{y} жылдың соңы"},
+}
+
+
+@dataclass(frozen=True, order=True)
+class DatePoint:
+    """One calendar point with year, month or day precision, or a part of a year."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+    part: str | None = None  # "early" | "mid" | "late", only with year precision
+
+    @property
+    def first_day(self) -> date:
+        if self.part:
+            return date(self.year, PARTS[self.part][0], 1)
+        return date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def last_day(self) -> date:
+        if self.part:
+            month = PARTS[self.part][1]
+        else:
+            month = self.month or 12
+        if self.day:
+            return date(self.year, month, self.day)
+        return date(self.year, month, calendar.monthrange(self.year, month)[1])
+
+    def label(self, lang: str) -> str:
+        """The point as people write it: '23 January 2017', 'май 2015', '2017 жылғы 23 қаңтар'."""
+        y = self.year
+        if self.part:
+            return PART_LABELS.get(lang, PART_LABELS["en"])[self.part].format(y=y)
+        if self.month is None:
+            return str(y)
+        m = self.month - 1
+        if lang == "ru":
+            if self.day:
+                return f"{self.day} {MONTHS_RU_GEN[m]} {y}"
+            return f"{MONTHS_RU_NOM[m]} {y}"
+        if lang == "kk":
+            if self.day:
+                return f"{y} жылғы {self.day} {MONTHS_KK[m]}"
+            return f"{y} жылғы {MONTHS_KK[m]}"
+        if self.day:
+            return f"{self.day} {MONTHS_EN[m]} {y}"
+        return f"{MONTHS_EN[m]} {y}"
+
+
+@dataclass(frozen=True)
+class DateSpan:
+    """A fact's date: one point, or an interval between two points."""
+
+    start: DatePoint
+    end: DatePoint | None = None
+
+    @property
+    def first_day(self) -> date:
+        return self.start.first_day
+
+    @property
+    def last_day(self) -> date:
+        return (self.end or self.start).last_day
+
+    def label(self, lang: str) -> str:
+        if self.end is None:
+            return self.start.label(lang)
+        return f"{self.start.label(lang)}–{self.end.label(lang)}"
+
+    def __str__(self) -> str:
+        return self.label("en")
+
+
+_POINT = re.compile(
+    r"^(?:(?P<part>early|mid|late)\s+(?P<py>\d{4})"
+    r"|(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?)$"
+)
+
+
+def parse_point(text: str) -> DatePoint:
+    """Parse 'YYYY', 'YYYY-MM', 'YYYY-MM-DD' or 'early|mid|late YYYY'; ValueError otherwise."""
+    match = _POINT.match(text.strip().lower())
+    if not match:
+        raise ValueError(
+            f"unknown date format {text!r}: use YYYY, YYYY-MM, YYYY-MM-DD, "
+            "'early|mid|late YYYY', or START/END"
+        )
+    if match["part"]:
+        return DatePoint(int(match["py"]), part=match["part"])
+    point = DatePoint(
+        int(match["y"]),
+        int(match["m"]) if match["m"] else None,
+        int(match["d"]) if match["d"] else None,
+    )
+    point.last_day  # noqa: B018 - raises ValueError for a month or day out of range
+    return point
+
+
+def parse_date_spec(text: str | int) -> DateSpan:
+    """Parse a fact's date: a point or 'START/END'."""
+    raw = str(text).strip()
+    if "/" in raw:
+        left, _, right = raw.partition("/")
+        span = DateSpan(parse_point(left), parse_point(right))
+        if span.last_day < span.first_day:
+            raise ValueError(f"date range {raw!r} ends before it starts")
+        return span
+    return DateSpan(parse_point(raw))
+
+
+# --- dates in questions -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DateQuery:
+    """A period a question asks about. Without a year it matches that month (and day) in any year."""
+
+    first_day: date | None
+    last_day: date | None
+    month: int | None = None
+    day: int | None = None
+    text: str = ""
+
+    def overlap(self, span: DateSpan) -> float:
+        """How well a fact's date answers this period: 1.2 exact, 1 inside, 0.5 overlapping, 0."""
+        if self.first_day is None or self.last_day is None:
+            if span.end is not None or span.start.month != self.month:
+                return 0.0
+            if self.day and span.start.day not in (None, self.day):
+                return 0.0
+            return 1.0
+        if span.first_day == self.first_day and span.last_day == self.last_day:
+            return 1.2
+        if self.first_day <= span.first_day and span.last_day <= self.last_day:
+            return 1.0
+        if span.first_day <= self.last_day and self.first_day <= span.last_day:
+            return 0.5
+        return 0.0
+
+    def label(self, lang: str) -> str:
+        if self.first_day is None:
+            point = DatePoint(2000, self.month, self.day)
+            label = point.label(lang).replace("2000 жылғы ", "").replace(" 2000", "")
+            return label
+        return self.text
+
+
+_MONTH_PATTERNS: list[tuple[re.Pattern[str], int]] = []
+for _i, (_en, _ru, _kk) in enumerate(zip(MONTHS_EN, MONTHS_RU_NOM, MONTHS_KK, strict=True)):
+    _stem_ru = _ru[:-1] if _ru.endswith(("ь", "й")) else _ru
+    _forms = [_en.lower(), _en[:3].lower() + r"\.?", _stem_ru + r"[ьяеюйа]?", _kk + r"\w*"]
+    if _en == "May":
+        # "may" is also a verb: only a month next to a number
+        _forms[:2] = []
+    if _en == "March":
+        _forms[:2] = ["march", r"mar\."]
+    _MONTH_PATTERNS.append((re.compile("|".join(_forms)), _i + 1))
+
+_MONTH_WORD = r"[a-zа-яёәғқңөұүһі]+\.?"
+_YEAR = r"(?:1[89]\d\d|20\d\d)"
+_RANGE = re.compile(rf"\b({_YEAR})\s*(?:-|–|—|to|until|till|по|до|and|и|бен|мен)\s*({_YEAR})\b")
+_DAY_MONTH = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th|-?го|-?ші|-?шы)?\s+(?:of\s+)?({_MONTH_WORD})"
+)
+_MONTH_DAY = re.compile(rf"\b({_MONTH_WORD})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\d)")
+_ISO = re.compile(rf"\b({_YEAR})-(\d{{2}})(?:-(\d{{2}}))?\b")
+_YEAR_ONLY = re.compile(rf"(?<![\d+])({_YEAR})(?![\d+])")
+
+
+def month_number(word: str, *, beside_number: bool = False) -> int | None:
+    """The month a word names in English, Russian or Kazakh ('Jan', 'январе', 'қаңтарда')."""
+    word = word.lower().rstrip(".")
+    if beside_number and word in ("may", "мая", "мае", "май"):
+        return 5
+    for pattern, number in _MONTH_PATTERNS:
+        if pattern.fullmatch(word):
+            return number
+    return None
+
+
+def _month_range(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def find_dates(text: str) -> tuple[list[DateQuery], str]:
+    """Find the periods a normalised question asks about; return them and the text without them."""
+    found: list[DateQuery] = []
+    rest = text
+
+    def cut(match: re.Match[str]) -> None:
+        nonlocal rest
+        rest = rest.replace(match.group(0), " ", 1)
+
+    for match in list(_ISO.finditer(rest)):
+        year, month, day = int(match[1]), int(match[2]), match[3]
+        if not 1 <= month <= 12:
+            continue
+        try:
+            point = DatePoint(year, month, int(day) if day else None)
+            found.append(DateQuery(point.first_day, point.last_day, text=point.label("en")))
+        except ValueError:
+            continue
+        cut(match)
+    for match in list(_RANGE.finditer(rest)):
+        a, b = int(match[1]), int(match[2])
+        if a < b:
+            found.append(DateQuery(date(a, 1, 1), date(b, 12, 31), text=f"{a}–{b}"))
+            cut(match)
+    day_months: list[tuple[re.Match[str], int, int]] = []
+    for match in _DAY_MONTH.finditer(rest):
+        month = month_number(match[2], beside_number=True)
+        if month and 1 <= int(match[1]) <= 31:
+            day_months.append((match, int(match[1]), month))
+    for match in _MONTH_DAY.finditer(rest):
+        month = month_number(match[1], beside_number=True)
+        if month and 1 <= int(match[2]) <= 31 and not _YEAR_ONLY.fullmatch(match[2]):
+            day_months.append((match, int(match[2]), month))
+    years = [int(m[1]) for m in _YEAR_ONLY.finditer(rest)]
+    for match, day, month in day_months:
+        cut(match)
+        if len(years) == 1:
+            try:
+                point = DatePoint(years[0], month, day)
+            except ValueError:
+                continue
+            found.append(DateQuery(point.first_day, point.last_day, text=point.label("en")))
+            rest = re.sub(rf"(?<!\d){years[0]}(?!\d)", " ", rest, count=1)
+            years = []
+        else:
+            found.append(DateQuery(None, None, month=month, day=day))
+    # month + year, or a month alone
+    words = list(re.finditer(_MONTH_WORD, rest))
+    for match in words:
+        after = rest[match.end() : match.end() + 12]
+        before = rest[max(0, match.start() - 12) : match.start()]
+        near_year = _YEAR_ONLY.search(after) or _YEAR_ONLY.search(before)
+        month = month_number(match[0], beside_number=bool(near_year))
+        if not month:
+            continue
+        if near_year:
+            year = int(near_year[1])
+            first, last = _month_range(year, month)
+            label = DatePoint(year, month).label("en")
+            found.append(DateQuery(first, last, text=label))
+            rest = rest.replace(near_year[1], " ", 1)
+        else:
+            found.append(DateQuery(None, None, month=month))
+        rest = rest[: match.start()] + " " * len(match[0]) + rest[match.end() :]
+    for match in list(_YEAR_ONLY.finditer(rest)):
+        year = int(match[1])
+        found.append(DateQuery(date(year, 1, 1), date(year, 12, 31), text=str(year)))
+        cut(match)
+    return found, rest

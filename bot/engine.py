@@ -1,0 +1,290 @@
+"""The answer engine: a question (and the conversation so far) in, the best topics and facts out.
+
+It weighs the question's words against the index, its dates against the facts' dates,
+and declines when too much of the question is about things the fact base does not hold.
+Pure Python: nothing here knows about Telegram.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .dates import DateQuery, find_dates
+from .index import Index, Match, build_index, pair_term
+from .lexicon import Lexicon, load_lexicon
+from .loader import KnowledgeBase, load_knowledge
+from .schema import Fact, Topic
+from .text import LANGS, detect_language, is_cyrillic, latin_to_cyrillic, normalise, stems, words
+
+# One fixed decline threshold on the confidence (0..1) of every answer.
+DECLINE_BELOW = 0.55
+# Topic evidence that counts as certain: one word that this topic alone uses in a fact.
+STRONG_EVIDENCE = 0.6
+# A word asking for something the fact base never holds ("population", "recipe") weighs this much.
+OFF_DOMAIN_WEIGHT = 2.0
+# A second topic is answered too when it has its own words and this share of the best's evidence.
+SECOND_TOPIC_SHARE = 0.5
+# Topics within this share of the best are offered as "did you mean".
+CANDIDATE_SHARE = 0.5
+# An answer is "unsure" when the best topic holds less than this share of all evidence.
+SURE_SHARE = 0.6
+# Evidence the conversation's last topic gets in a follow-up.
+CONTEXT_PRIOR = 0.6
+# A fact whose date matches the question's is worth this much evidence for its topic.
+DATE_WEIGHT = 1.0
+MAX_TOPICS = 3
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What one earlier answer was about: all a follow-up needs to know of it."""
+
+    topics: tuple[str, ...] = ()
+    facts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The engine's verdict on one question."""
+
+    question: str
+    lang: str
+    kind: str  # "topic" | "date" | "declined"
+    topics: tuple[str, ...] = ()
+    facts: tuple[str, ...] = ()
+    score: float = 0.0
+    candidates: tuple[str, ...] = ()
+    focus: str | None = None
+    dates: tuple[DateQuery, ...] = ()
+
+    @property
+    def answered(self) -> bool:
+        return self.kind != "declined"
+
+    @property
+    def topic(self) -> str | None:
+        return self.topics[0] if self.topics else None
+
+    @property
+    def fact(self) -> str | None:
+        return self.facts[0] if self.facts else None
+
+    @property
+    def turn(self) -> Turn:
+        return Turn(self.topics, self.facts)
+
+
+@dataclass
+class Analysis:
+    """A question taken apart: language, asked-for detail, dates, and its words resolved."""
+
+    lang: str
+    focus: str | None = None
+    followup: bool = False
+    dates: list[DateQuery] = field(default_factory=list)
+    matches: list[Match] = field(default_factory=list)
+    pairs: list[Match] = field(default_factory=list)  # adjacent matches that form a known pair
+    unknown: list[str] = field(default_factory=list)
+    off_domain: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.matches or self.unknown or self.off_domain or self.dates)
+
+    @property
+    def foreign_weight(self) -> float:
+        return len(self.unknown) + OFF_DOMAIN_WEIGHT * len(self.off_domain)
+
+
+class Engine:
+    """Answers questions from one fact base. Immutable once built, so safe to share."""
+
+    def __init__(self, kb: KnowledgeBase, lexicon: Lexicon | None = None) -> None:
+        self.kb = kb
+        self.lexicon = lexicon or load_lexicon()
+        self.index: Index = build_index(kb, self.lexicon)
+
+    @classmethod
+    def load(cls, directory: str | Path | None = None) -> Engine:
+        return cls(load_knowledge(directory))
+
+    # --- reading the question -----------------------------------------------------------------
+
+    def _classify(self, word: str) -> str | None:
+        """'focus:<kind>', 'followup', 'stop' or 'off' for a function word; None for a content word."""
+        lex = self.lexicon
+        forms = (word, *stems(word))
+        for form in forms:
+            if form in lex.focus:
+                return f"focus:{lex.focus[form]}"
+        if word in lex.followup:
+            return "followup"
+        # the word as written decides before its stems: "founded" is off-domain, "found" is not
+        for group in ((word,), forms[1:]):
+            if any(form in lex.stop for form in group):
+                return "stop"
+            if any(form in lex.off_domain for form in group):
+                return "off"
+        return None
+
+    def analyse(self, question: str) -> Analysis:
+        text = normalise(question)
+        analysis = Analysis(lang=detect_language(question))
+        analysis.dates, rest = find_dates(text)
+        last_match: Match | None = None  # pairs are made of adjacent content words only
+        for word in words(rest):
+            kind = self._classify(word)
+            match = None
+            if kind is None:
+                match = self.index.resolve(word)
+                if match is None and not is_cyrillic(word) and word.isalpha():
+                    kind = self._classify(latin_to_cyrillic(word))  # "kogda", "v", "po"
+            if kind and kind.startswith("focus:"):
+                analysis.focus = analysis.focus or kind.removeprefix("focus:")
+            elif kind == "followup":
+                analysis.followup = True
+            elif kind == "off":
+                analysis.off_domain.append(word)
+            elif kind == "stop" or word.isdigit():
+                continue  # function words do not break a pair: "council of security"
+            elif match is not None:
+                analysis.matches.append(match)
+                previous = analysis.matches[-2] if len(analysis.matches) > 1 else None
+                if previous is not None and previous is last_match:
+                    pair = pair_term(previous.term, match.term)
+                    if pair in self.index.topic_terms:
+                        similarity = min(previous.similarity, match.similarity)
+                        analysis.pairs.append(Match(f"{previous.word} {word}", pair, similarity))
+                last_match = match
+                continue
+            else:
+                analysis.unknown.append(word)
+            last_match = None
+        return analysis
+
+    # --- weighing -----------------------------------------------------------------------------
+
+    def _topic_scores(self, analysis: Analysis) -> dict[str, float]:
+        scores: dict[str, float] = {}
+        for match in analysis.matches + analysis.pairs:
+            for topic, evidence in self.index.topic_evidence.get(match.term, {}).items():
+                scores[topic] = scores.get(topic, 0.0) + match.similarity * evidence
+        for topic_id, topic in self.kb.topics.items():
+            best = max((_date_fit(analysis.dates, f) for f in topic.facts), default=0.0)
+            if best:
+                scores[topic_id] = scores.get(topic_id, 0.0) + DATE_WEIGHT * min(best, 1.0)
+        return scores
+
+    def _own_terms(self, topic: str, analysis: Analysis) -> bool:
+        """Whether the question uses a word that points at this topic alone."""
+        return any(set(self.index.topic_terms.get(m.term, {})) == {topic} for m in analysis.matches)
+
+    def _best_fact(self, topic: Topic, analysis: Analysis, context: Turn | None) -> Fact:
+        def score(fact: Fact) -> float:
+            total = 0.0
+            for match in analysis.matches + analysis.pairs:
+                weight = self.index.fact_terms.get(match.term, {}).get(fact.id)
+                if weight:
+                    shared = self.index.facts_per_term_in_topic.get((match.term, topic.id), 1)
+                    total += match.similarity * weight / shared
+            total += 2.0 * _date_fit(analysis.dates, fact)
+            if analysis.focus and _detail(fact, analysis.focus):
+                total += 0.5
+            if context and fact.id in context.facts:
+                total += 0.3
+            return total
+
+        return max(topic.facts, key=score)  # max keeps the first of equals: file order
+
+    # --- answering ----------------------------------------------------------------------------
+
+    def answer(
+        self, question: str, lang: str | None = None, context: Sequence[Turn] = ()
+    ) -> Answer:
+        """Answer one question; `context` holds the conversation's earlier turns, oldest first."""
+        analysis = self.analyse(question)
+        reply_lang = lang if lang in LANGS else analysis.lang
+        last = next((turn for turn in reversed(context) if turn.topics), None)
+        base = {"question": question, "lang": reply_lang, "focus": analysis.focus}
+        base["dates"] = tuple(analysis.dates)
+
+        if analysis.empty:
+            if last and (analysis.focus or analysis.followup):
+                return self._topic_answer(list(last.topics[:1]), analysis, last, 0.8, (), base)
+            return Answer(kind="declined", **base)
+        if not analysis.matches and analysis.dates and not analysis.foreign_weight:
+            return self._date_answer(analysis, base)
+
+        scores = self._topic_scores(analysis)
+        if last and (analysis.focus or analysis.followup or not analysis.unknown):
+            for topic in last.topics[:1]:
+                if topic in scores or analysis.focus or analysis.followup:
+                    scores[topic] = scores.get(topic, 0.0) + CONTEXT_PRIOR
+        if not scores:
+            return Answer(kind="declined", **base)
+        ranked = sorted(scores, key=lambda t: (-scores[t], self.kb.topics[t].order))
+        best = scores[ranked[0]]
+        known = sum(m.similarity for m in analysis.matches) + (1.0 if analysis.dates else 0.0)
+        coverage = known / (known + analysis.foreign_weight) if known else 0.0
+        confidence = coverage * min(1.0, best / STRONG_EVIDENCE)
+        close = [t for t in ranked if scores[t] >= CANDIDATE_SHARE * best]
+
+        if confidence < DECLINE_BELOW:
+            # offer "did you mean" only when the question was on our ground, just not clear
+            candidates = tuple(close[:MAX_TOPICS]) if coverage >= 0.75 else ()
+            return Answer(
+                kind="declined", score=round(confidence * 100, 1), candidates=candidates, **base
+            )
+
+        answered = [ranked[0]]
+        for topic in ranked[1:MAX_TOPICS]:
+            if scores[topic] >= SECOND_TOPIC_SHARE * best and self._own_terms(topic, analysis):
+                answered.append(topic)
+        unsure = best < SURE_SHARE * sum(scores.values())
+        candidates = tuple(t for t in close if t not in answered)[:MAX_TOPICS] if unsure else ()
+        return self._topic_answer(answered, analysis, last, confidence, candidates, base)
+
+    def _topic_answer(
+        self,
+        topics: list[str],
+        analysis: Analysis,
+        last: Turn | None,
+        confidence: float,
+        candidates: tuple[str, ...],
+        base: dict,
+    ) -> Answer:
+        facts = tuple(self._best_fact(self.kb.topics[t], analysis, last).id for t in topics)
+        return Answer(
+            kind="topic",
+            topics=tuple(topics),
+            facts=facts,
+            score=round(confidence * 100, 1),
+            candidates=candidates,
+            **base,
+        )
+
+    def _date_answer(self, analysis: Analysis, base: dict) -> Answer:
+        """List every fact dated within the asked period; decline when there is none."""
+        fits = {fid: _date_fit(analysis.dates, fact) for fid, (_, fact) in self.kb.facts.items()}
+        top = max(fits.values(), default=0.0)
+        if not top:
+            return Answer(kind="declined", **base)
+        chosen = [fid for fid, fit in fits.items() if fit >= min(top, 1.0)]
+        chosen.sort(key=lambda fid: (-fits[fid], self.kb.fact(fid).date.first_day))
+        topics = tuple(dict.fromkeys(self.kb.topic_of(fid).id for fid in chosen))
+        return Answer(kind="date", topics=topics, facts=tuple(chosen), score=100.0, **base)
+
+
+def _date_fit(dates: Sequence[DateQuery], fact: Fact) -> float:
+    if not dates or fact.date is None:
+        return 0.0
+    return max(query.overlap(fact.date) for query in dates)
+
+
+def _detail(fact: Fact, focus: str) -> object:
+    """The part of a fact that answers a focus: its date, place, people or reason."""
+    return {"when": fact.date, "where": fact.place, "who": fact.people, "why": fact.reason}.get(
+        focus
+    )

@@ -1,0 +1,183 @@
+"""The search index: every term of the fact base, which topics and facts it points at, how strongly.
+
+Built once per fact base. A question's words are resolved to terms here (exactly, by
+stem, through transliteration, or fuzzily with rapidfuzz), so answering never loops
+over facts in Python.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from .lexicon import Lexicon, load_lexicon
+from .loader import KnowledgeBase
+from .schema import Localized, LocalizedWords
+from .text import LANGS, is_cyrillic, latin_to_cyrillic, normalise, stem_for, stems, words
+
+# how much each part of a topic file says about the topic, and about the fact
+TOPIC_WEIGHTS = {"keywords": 1.0, "title": 1.0, "summary": 0.5}
+FACT_WEIGHTS = {"keywords": 1.0, "text": 1.0, "detail": 0.8}
+FACT_TEXT_TOPIC_WEIGHT = 0.6  # a fact's words also say something about its topic
+
+TRANSLIT_SIMILARITY = 0.95
+FUZZY_MIN_LENGTH = 3
+RESOLVE_CACHE_SIZE = 50_000
+
+
+def pair_term(first: str, second: str) -> str:
+    """The term for two adjacent terms."""
+    return f"{first}|{second}"
+
+
+@dataclass(frozen=True)
+class Match:
+    """A question word resolved to an index term, with how sure the resolution is (0..1)."""
+
+    word: str
+    term: str
+    similarity: float
+
+
+@dataclass
+class Index:
+    """Terms with their topic and fact weights, and the surface words used for fuzzy lookup."""
+
+    lexicon: Lexicon
+    topic_terms: dict[str, dict[str, float]] = field(default_factory=lambda: defaultdict(dict))
+    fact_terms: dict[str, dict[str, float]] = field(default_factory=lambda: defaultdict(dict))
+    surfaces: dict[str, str] = field(default_factory=dict)  # written word -> term
+    latin_surfaces: list[str] = field(default_factory=list)
+    cyrillic_surfaces: list[str] = field(default_factory=list)
+    # what one occurrence of a term says for each topic: its weight there, times its share
+    topic_evidence: dict[str, dict[str, float]] = field(default_factory=dict)
+    facts_per_term_in_topic: dict[tuple[str, str], int] = field(default_factory=dict)
+    cache: dict[str, Match | None] = field(default_factory=dict)
+
+    # --- building ---------------------------------------------------------------------------
+
+    def _add(
+        self, text: str, lang: str, topic: str, topic_w: float, fact: str | None, fact_w: float
+    ):
+        terms: list[str] = []
+        for word in words(normalise(text)):
+            if word.isdigit() or word in self.lexicon.stop:
+                continue
+            term = self.lexicon.concept(stem_for(word, lang))
+            self.surfaces.setdefault(word, term)
+            terms.append(term)
+        # adjacent pairs ("security council", "world war") are terms too: rarer, so sharper
+        for term in terms + [pair_term(a, b) for a, b in zip(terms, terms[1:], strict=False)]:
+            postings = self.topic_terms[term]
+            postings[topic] = max(postings.get(topic, 0.0), topic_w)
+            if fact is not None:
+                fact_postings = self.fact_terms[term]
+                fact_postings[fact] = max(fact_postings.get(fact, 0.0), fact_w)
+
+    def _add_localized(self, value: Localized | None, *args) -> None:
+        if value is not None:
+            for lang in LANGS:
+                text = getattr(value, lang)
+                if text:
+                    self._add(text, lang, *args)
+
+    def _add_words(self, value: LocalizedWords, *args) -> None:
+        for lang, phrase in value.items():
+            self._add(phrase, lang, *args)
+
+    def _finish(self, kb: KnowledgeBase) -> None:
+        for term, postings in self.topic_terms.items():
+            total = sum(postings.values())
+            self.topic_evidence[term] = {t: w * w / total for t, w in postings.items()}
+        for term, postings in self.fact_terms.items():
+            for fact_id in postings:
+                key = (term, kb.topic_of(fact_id).id)
+                self.facts_per_term_in_topic[key] = self.facts_per_term_in_topic.get(key, 0) + 1
+        for word in self.surfaces:
+            (self.cyrillic_surfaces if is_cyrillic(word) else self.latin_surfaces).append(word)
+        self.topic_terms = dict(self.topic_terms)
+        self.fact_terms = dict(self.fact_terms)
+
+    # --- looking up -------------------------------------------------------------------------
+
+    def resolve(self, word: str) -> Match | None:
+        """The term a question word means, or None for a word the fact base never uses."""
+        if word not in self.cache:
+            if len(self.cache) >= RESOLVE_CACHE_SIZE:
+                self.cache.clear()
+            self.cache[word] = self._resolve(word)
+        return self.cache[word]
+
+    def _exact(self, word: str) -> str | None:
+        if word in self.surfaces:
+            return self.surfaces[word]
+        for stem in stems(word):
+            term = self.lexicon.concept(stem)
+            if term in self.topic_terms:
+                return term
+        return None
+
+    def _fuzzy(self, word: str, choices: list[str]) -> tuple[str, float] | None:
+        if len(word) < FUZZY_MIN_LENGTH or not choices:
+            return None
+        cutoff = 85 if len(word) <= 4 else 80
+        for choice, score, _ in process.extract(
+            word, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5
+        ):
+            # typos rarely hit the first letter; demanding it keeps short words from drifting
+            if choice[0] == word[0] and abs(len(choice) - len(word)) <= 2:
+                return self.surfaces[choice], score / 100
+        return None
+
+    def _resolve(self, word: str) -> Match | None:
+        term = self._exact(word)
+        if term:
+            return Match(word, term, 1.0)
+        if not is_cyrillic(word) and word.isalpha():
+            cyrillic = latin_to_cyrillic(word)
+            term = self._exact(cyrillic)
+            if term:
+                return Match(word, term, TRANSLIT_SIMILARITY)
+            found = self._fuzzy(word, self.latin_surfaces)
+            if found:
+                return Match(word, *found)
+            found = self._fuzzy(cyrillic, self.cyrillic_surfaces)
+            if found:
+                return Match(word, found[0], found[1] * TRANSLIT_SIMILARITY)
+            return None
+        found = self._fuzzy(word, self.cyrillic_surfaces if is_cyrillic(word) else [])
+        if found:
+            return Match(word, *found)
+        # Kazakh endings the stemmer left: try the word without its last letters
+        if is_cyrillic(word):
+            for cut in range(1, min(4, len(word) - 4) + 1):
+                term = self._exact(word[:-cut])
+                if term:
+                    return Match(word, term, 0.9)
+        return None
+
+
+def build_index(kb: KnowledgeBase, lexicon: Lexicon | None = None) -> Index:
+    """Index every title, summary, keyword and fact text of a fact base, in every language."""
+    index = Index(lexicon or load_lexicon())
+    for topic in kb.topics.values():
+        index._add_localized(topic.title, topic.id, TOPIC_WEIGHTS["title"], None, 0.0)
+        index._add_localized(topic.summary, topic.id, TOPIC_WEIGHTS["summary"], None, 0.0)
+        index._add_words(topic.keywords, topic.id, TOPIC_WEIGHTS["keywords"], None, 0.0)
+        # the topic id itself is what people type after a slash or in inline mode
+        index._add(topic.id.replace("_", " "), "en", topic.id, 1.0, None, 0.0)
+        for fact in topic.facts:
+            index._add_localized(
+                fact.text, topic.id, FACT_TEXT_TOPIC_WEIGHT, fact.id, FACT_WEIGHTS["text"]
+            )
+            index._add_words(
+                fact.keywords, topic.id, FACT_TEXT_TOPIC_WEIGHT, fact.id, FACT_WEIGHTS["keywords"]
+            )
+            for detail in (fact.place, fact.people, fact.reason):
+                index._add_localized(
+                    detail, topic.id, FACT_TEXT_TOPIC_WEIGHT, fact.id, FACT_WEIGHTS["detail"]
+                )
+    index._finish(kb)
+    return index

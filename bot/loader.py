@@ -1,0 +1,182 @@
+"""Load and validate a fact base folder: every problem becomes one message naming file and line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from .schema import Fact, Localized, Topic
+from .text import LANGS
+
+DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
+
+
+class KnowledgeError(Exception):
+    """The fact base cannot be used; the message says where and why, one problem a line."""
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """The validated topics, in display order, with a lookup of every fact by id."""
+
+    topics: dict[str, Topic]
+    warnings: tuple[str, ...] = ()
+    directory: Path | None = None
+    facts: dict[str, tuple[Topic, Fact]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        facts = {fact.id: (topic, fact) for topic in self.topics.values() for fact in topic.facts}
+        object.__setattr__(self, "facts", facts)
+
+    def topic_of(self, fact_id: str) -> Topic:
+        return self.facts[fact_id][0]
+
+    def fact(self, fact_id: str) -> Fact:
+        return self.facts[fact_id][1]
+
+    def languages(self) -> list[str]:
+        """Languages in which every text of the fact base is written."""
+        missing = {
+            lang
+            for topic in self.topics.values()
+            for _, text in _texts(topic)
+            for lang in text.missing()
+        }
+        return [lang for lang in LANGS if lang not in missing]
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.topics)} topics, {len(self.facts)} facts, "
+            f"languages: {', '.join(self.languages()) or 'none complete'}"
+        )
+
+
+def _line_of(node: yaml.Node | None, loc: tuple[str | int, ...]) -> int | None:
+    """The 1-based line of a value at a pydantic error location, found in the YAML node tree."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            found = next((v for k, v in node.value if getattr(k, "value", None) == key), None)
+            if found is None:
+                # a missing key: point at the mapping that should hold it
+                return node.start_mark.line + 1
+            node = found
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def _format_loc(loc: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _read_topic(path: Path, shown: str) -> tuple[Topic | None, list[str]]:
+    """Parse one topic file; return the topic or the problems found in it."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [f"{shown}:{line}: not valid UTF-8 (byte {exc.start}); save the file as UTF-8"]
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        where = f"{shown}:{mark.line + 1}" if mark else shown
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return None, [f"{where}: YAML syntax error: {problem}"]
+    if data is None:
+        return None, [f"{shown}: the file is empty; a topic needs id, title, summary, facts"]
+    if not isinstance(data, dict):
+        kind = type(data).__name__
+        return None, [
+            f"{shown}:1: the top level must be a mapping (id: ..., title: ...), not a {kind}"
+        ]
+    if "id" not in data:
+        return None, [f"{shown}:1: missing topic id (add 'id: {path.stem}')"]
+    try:
+        return Topic.model_validate(data), []
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            line = _line_of(node, loc)
+            where = f"{shown}:{line}" if line else shown
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "missing":
+                msg = "missing required field"
+            elif err["type"] == "extra_forbidden":
+                msg = "unknown field (check the spelling)"
+            problems.append(f"{where}: {_format_loc(loc)}: {msg}")
+        return None, problems
+
+
+def load_knowledge(directory: str | Path | None = None) -> KnowledgeBase:
+    """Load every *.yaml topic file of a folder; raise KnowledgeError listing all problems."""
+    folder = Path(directory) if directory else DEFAULT_KNOWLEDGE_DIR
+    if not folder.is_dir():
+        raise KnowledgeError(f"{folder}: no such fact base folder")
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    if not files:
+        raise KnowledgeError(f"{folder}: no topic files (*.yaml) in the fact base folder")
+    problems: list[str] = []
+    topics: dict[str, tuple[Topic, str]] = {}
+    fact_files: dict[str, str] = {}
+    for path in files:
+        shown = str(path)
+        topic, found = _read_topic(path, shown)
+        problems += found
+        if topic is None:
+            continue
+        if topic.id in topics:
+            problems.append(
+                f"{shown}: duplicate topic id {topic.id!r} (also in {topics[topic.id][1]})"
+            )
+            continue
+        topics[topic.id] = (topic, shown)
+        for fact in topic.facts:
+            if fact.id in fact_files:
+                problems.append(
+                    f"{shown}: duplicate fact id {fact.id!r} (also in {fact_files[fact.id]})"
+                )
+            fact_files[fact.id] = shown
+    for topic, shown in topics.values():
+        for ref in topic.related:
+            if ref not in topics:
+                problems.append(f"{shown}: related topic {ref!r} does not exist")
+    if problems:
+        raise KnowledgeError("\n".join(problems))
+    ordered = sorted(topics.values(), key=lambda pair: (pair[0].order, pair[0].id))
+    warnings = [w for topic, shown in ordered for w in _translation_warnings(topic, shown)]
+    return KnowledgeBase({t.id: t for t, _ in ordered}, tuple(warnings), folder)
+
+
+def _texts(topic: Topic) -> list[tuple[str, Localized]]:
+    """Every translatable text of a topic, named for messages."""
+    texts = [("title", topic.title), ("summary", topic.summary)]
+    for fact in topic.facts:
+        texts.append((f"fact {fact.id} text", fact.text))
+        for name in ("place", "people", "reason"):
+            value = getattr(fact, name)
+            if value is not None:
+                texts.append((f"fact {fact.id} {name}", value))
+    return texts
+
+
+def _translation_warnings(topic: Topic, shown: str) -> list[str]:
+    """Russian or Kazakh texts that fall back to English."""
+    return [
+        f"{shown}: {what}: missing {lang} text, English is used instead"
+        for what, value in _texts(topic)
+        for lang in value.missing()
+    ]

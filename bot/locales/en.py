@@ -1,0 +1,56 @@
+"""English user-facing strings."""
+
+STRINGS = {
+    # answers
+    "focus_when": "When: {value}.",
+    "focus_when_unknown": "The source gives no date for this.",
+    "focus_where": "Where: {value}.",
+    "focus_who": "Who: {value}.",
+    "focus_why": "Why: {value}.",
+    "other_facts": "Also on this topic:",
+    "related": "Related: {value}",
+    "source": "Source: {value}",
+    "undated": "undated",
+    "on_date": "What happened in {value}:",
+    "no_date": "The fact base has nothing dated {value}.",
+    "decline": "Sorry, I can only answer questions about Kazakhstan's diplomacy initiatives, "
+    "and I don't know the answer to that one.",
+    "did_you_mean": "Did you mean: {value}?",
+    "topics_intro": "I know about these topics:",
+    "timeline_title": "Timeline of Kazakhstan's diplomacy initiatives",
+    "timeline_year_title": "Timeline: {value}",
+    "timeline_empty": "Nothing is dated {value}. Dated facts run from {first} to {last}.",
+    "timeline_bad_year": "Give a year as four digits, e.g. /timeline 2015.",
+    # bot
+    "welcome": "Hello! I answer questions about Kazakhstan's global diplomacy initiatives: "
+    "the Astana talks on Syria, Russia–Turkey reconciliation, the UN Security Council, "
+    "the OIC, the Iranian nuclear talks and the Ukrainian crisis.\n"
+    "Ask me anything in English, Russian or Kazakh, or pick a topic:",
+    "help": "Ask a question in your own words, e.g. “When were the Astana talks on Syria?” "
+    "or “What happened in 2015?”.\n\n"
+    "/topics: the list of topics\n/timeline: every dated event (/timeline 2015 for one year)\n"
+    "/ask QUESTION: ask in a group\n/lang en|ru|kk: choose the reply language\n\n"
+    "In groups, mention me or reply to my message. In any chat, type @{username} and a question.",
+    "unknown_command": "I don't know that command. Try /help or /topics.",
+    "ask_usage": "Write your question after the command, e.g. /ask When were the Astana talks?",
+    "lang_set": "Replies will be in English.",
+    "lang_usage": "Choose a language: /lang en, /lang ru or /lang kk.",
+    "button_timeline": "🗓 Timeline",
+    "button_share": "↗ Share",
+    "button_related": "→ {value}",
+    "button_maybe": "? {value}",
+    "stale_button": "This button is out of date. Try /topics.",
+    "inline_topic_description": "Kazakhstan's role, with dates",
+    "reload_ok": "Fact base reloaded: {value}.",
+    "reload_failed": "The fact base was NOT reloaded; the old one stays live.\n{value}",
+    "bot_description": "Answers questions about Kazakhstan's global diplomacy initiatives "
+    "(Syria, Russia–Turkey, UN Security Council, OIC, Iran, Ukraine) with dates, "
+    "in English, Russian and Kazakh.",
+    "bot_short_description": "Kazakhstan's diplomacy initiatives, with dates.",
+    "cmd_start": "Welcome and topics",
+    "cmd_help": "How to ask",
+    "cmd_topics": "List of topics",
+    "cmd_timeline": "Dated events in order",
+    "cmd_ask": "Ask a question",
+    "cmd_lang": "Reply language: en, ru, kk",
+}

@@ -1,0 +1,201 @@
+"""Text handling shared by the index and the questions: normalising, words, language, stems.
+
+Both sides go through the same functions, so a word in a fact and the same word
+in a question always meet in the same form.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+LANGS = ("en", "ru", "kk")
+KAZAKH_LETTERS = frozenset("әғқңөұүһі")
+_CYRILLIC = re.compile(r"[а-яё]")
+_WORD = re.compile(r"[^\W_]+(?:\+[^\W_]+)*\+?")
+_INVISIBLE = dict.fromkeys(
+    [c for c in range(0x20) if c not in (0x0A, 0x09)]
+    + [0x7F, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF]
+)
+_PUNCT_FOLD = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "‐": "-", "‑": "-", "ё": "е"})
+
+
+def normalise(text: str) -> str:
+    """NFKC, lower case, no invisible characters, one kind of apostrophe and hyphen, ё as е."""
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).lower()
+    return text.translate(_PUNCT_FOLD)
+
+
+def words(text: str) -> list[str]:
+    """The words of an already normalised text; 'p5+1' stays one word, apostrophes split."""
+    return _WORD.findall(text)
+
+
+def detect_language(text: str) -> str:
+    """Kazakh-specific letters mean Kazakh, other Cyrillic means Russian, anything else English."""
+    low = text.lower()
+    if any(ch in KAZAKH_LETTERS for ch in low):
+        return "kk"
+    if _CYRILLIC.search(low):
+        return "ru"
+    return "en"
+
+
+def is_cyrillic(word: str) -> bool:
+    return bool(_CYRILLIC.search(word)) or any(ch in KAZAKH_LETTERS for ch in word)
+
+
+# --- stems ---------------------------------------------------------------------------------
+
+_EN = snowballstemmer.stemmer("english")
+_RU = snowballstemmer.stemmer("russian")
+
+# Kazakh is agglutinative: plural, possessive and case endings pile up on the stem
+# ("келісім-дер-і-нде"). No Snowball stemmer exists for it, so strip known endings,
+# longest first, while a stem of at least four letters remains.
+_KK_SUFFIXES = sorted(
+    [
+        "лар",
+        "лер",
+        "дар",
+        "дер",
+        "тар",
+        "тер",
+        "ымыз",
+        "іміз",
+        "ыңыз",
+        "іңіз",
+        "мыз",
+        "міз",
+        "ңыз",
+        "ңіз",
+        "ым",
+        "ім",
+        "ың",
+        "ің",
+        "сы",
+        "сі",
+        "ы",
+        "і",
+        "ның",
+        "нің",
+        "дың",
+        "дің",
+        "тың",
+        "тің",
+        "ға",
+        "ге",
+        "қа",
+        "ке",
+        "на",
+        "не",
+        "ны",
+        "ні",
+        "ды",
+        "ді",
+        "ты",
+        "ті",
+        "да",
+        "де",
+        "та",
+        "те",
+        "нда",
+        "нде",
+        "нан",
+        "нен",
+        "дан",
+        "ден",
+        "тан",
+        "тен",
+        "мен",
+        "бен",
+        "пен",
+        "ымен",
+        "імен",
+        "дағы",
+        "дегі",
+        "тағы",
+        "тегі",
+        "ндағы",
+        "ндегі",
+        "лық",
+        "лік",
+        "дық",
+        "дік",
+        "тық",
+        "тік",
+        "шы",
+        "ші",
+        "ған",
+        "ген",
+        "қан",
+        "кен",
+        "ып",
+        "іп",
+        "п",
+        "ды",
+        "ді",
+        "ты",
+        "ті",
+    ],
+    key=len,
+    reverse=True,
+)
+_KK_MIN_STEM = 4
+
+
+@lru_cache(maxsize=65536)
+def stem_kazakh(word: str) -> str:
+    stem = word
+    changed = True
+    while changed:
+        changed = False
+        for suffix in _KK_SUFFIXES:
+            if stem.endswith(suffix) and len(stem) - len(suffix) >= _KK_MIN_STEM:
+                stem = stem[: -len(suffix)]
+                changed = True
+                break
+    return stem
+
+
+@lru_cache(maxsize=65536)
+def stems(word: str) -> tuple[str, ...]:
+    """Every stem a word may have, most likely first: one for Latin, Russian and Kazakh for Cyrillic."""
+    if not is_cyrillic(word):
+        return (_EN.stemWord(word),) if word.isalpha() else (word,)
+    ru = _RU.stemWord(word)
+    kk = stem_kazakh(word)
+    if any(ch in KAZAKH_LETTERS for ch in word):
+        return (kk, ru) if kk != ru else (kk,)
+    return (ru, kk) if kk != ru else (ru,)
+
+
+def stem_for(word: str, lang: str) -> str:
+    """The stem of a word in a text of a known language (used when indexing the fact base)."""
+    if not is_cyrillic(word):
+        return _EN.stemWord(word) if word.isalpha() else word
+    return stem_kazakh(word) if lang == "kk" else _RU.stemWord(word)
+
+
+# --- Russian typed in Latin letters -----------------------------------------------------------
+
+_TRANSLIT = [
+    ("shch", "щ"), ("sch", "щ"), ("yo", "е"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"),
+    ("ch", "ч"), ("sh", "ш"), ("yu", "ю"), ("ju", "ю"), ("ya", "я"), ("ja", "я"),
+    ("ye", "е"), ("iy", "ий"), ("yi", "ый"), ("ij", "ий"),
+    ("a", "а"), ("b", "б"), ("v", "в"), ("g", "г"), ("d", "д"), ("e", "е"), ("z", "з"),
+    ("i", "и"), ("j", "й"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"),
+    ("p", "п"), ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"), ("h", "х"),
+    ("c", "к"), ("w", "в"), ("x", "кс"), ("y", "ы"), ("q", "к"), ("'", "ь"),
+]  # fmt: skip
+_TRANSLIT_RE = re.compile("|".join(re.escape(latin) for latin, _ in _TRANSLIT))
+_TRANSLIT_MAP = dict(_TRANSLIT)
+
+
+@lru_cache(maxsize=65536)
+def latin_to_cyrillic(word: str) -> str:
+    """Read a Latin-typed word as Russian ('peregovory' -> 'переговоры', 'minske' -> 'минске')."""
+    return _TRANSLIT_RE.sub(lambda m: _TRANSLIT_MAP[m.group(0)], word)
