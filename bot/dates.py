@@ -54,10 +54,7 @@ class DatePoint:
 
     @property
     def last_day(self) -> date:
-        if self.part:
-            month = PARTS[self.part][1]
-        else:
-            month = self.month or 12
+        month = PARTS[self.part][1] if self.part else self.month or 12
         if self.day:
             return date(self.year, month, self.day)
         return date(self.year, month, calendar.monthrange(self.year, month)[1])
@@ -149,7 +146,7 @@ def parse_date_spec(text: str | int) -> DateSpan:
 
 @dataclass(frozen=True)
 class DateQuery:
-    """A period a question asks about. Without a year it matches that month (and day) in any year."""
+    """A period a question asks about; without a year it matches that month (and day) of any year."""
 
     first_day: date | None
     last_day: date | None

@@ -113,7 +113,7 @@ class Engine:
     # --- reading the question -----------------------------------------------------------------
 
     def _classify(self, word: str) -> str | None:
-        """'focus:<kind>', 'followup', 'stop' or 'off' for a function word; None for a content word."""
+        """'focus:KIND', 'followup', 'stop' or 'off' for a function word; None for content."""
         lex = self.lexicon
         forms = (word, *stems(word))
         for form in forms:

@@ -7,6 +7,7 @@ over facts in Python.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -69,7 +70,7 @@ class Index:
             self.surfaces.setdefault(word, term)
             terms.append(term)
         # adjacent pairs ("security council", "world war") are terms too: rarer, so sharper
-        for term in terms + [pair_term(a, b) for a, b in zip(terms, terms[1:], strict=False)]:
+        for term in terms + [pair_term(a, b) for a, b in itertools.pairwise(terms)]:
             postings = self.topic_terms[term]
             postings[topic] = max(postings.get(topic, 0.0), topic_w)
             if fact is not None:

@@ -163,7 +163,7 @@ def stem_kazakh(word: str) -> str:
 
 @lru_cache(maxsize=65536)
 def stems(word: str) -> tuple[str, ...]:
-    """Every stem a word may have, most likely first: one for Latin, Russian and Kazakh for Cyrillic."""
+    """Every stem a word may have, likeliest first: English for Latin, Russian and Kazakh else."""
     if not is_cyrillic(word):
         return (_EN.stemWord(word),) if word.isalpha() else (word,)
     ru = _RU.stemWord(word)
