@@ -146,7 +146,7 @@ def parse_date_spec(text: str | int) -> DateSpan:
 
 @dataclass(frozen=True)
 class DateQuery:
-    """A period a question asks about; without a year it matches that month (and day) of any year."""
+    """A period a question asks about; without a year, that month (and day) of any year."""
 
     first_day: date | None
     last_day: date | None
