@@ -220,9 +220,10 @@ def find_dates(text: str) -> tuple[list[DateQuery], str]:
     found: list[DateQuery] = []
     rest = text
 
-    def cut(match: re.Match[str]) -> None:
+    def cut(start: int, end: int) -> None:
+        """Blank out a span; the text keeps its length, so later positions stay valid."""
         nonlocal rest
-        rest = rest.replace(match.group(0), " ", 1)
+        rest = rest[:start] + " " * (end - start) + rest[end:]
 
     for match in list(_ISO.finditer(rest)):
         year, month, day = int(match[1]), int(match[2]), match[3]
@@ -233,12 +234,12 @@ def find_dates(text: str) -> tuple[list[DateQuery], str]:
             found.append(DateQuery(point.first_day, point.last_day, text=point.label("en")))
         except ValueError:
             continue
-        cut(match)
+        cut(*match.span())
     for match in list(_RANGE.finditer(rest)):
         a, b = int(match[1]), int(match[2])
         if a < b:
             found.append(DateQuery(date(a, 1, 1), date(b, 12, 31), text=f"{a}–{b}"))
-            cut(match)
+            cut(*match.span())
     day_months: list[tuple[re.Match[str], int, int]] = []
     for match in _DAY_MONTH.finditer(rest):
         month = month_number(match[2], beside_number=True)
@@ -248,25 +249,25 @@ def find_dates(text: str) -> tuple[list[DateQuery], str]:
         month = month_number(match[1], beside_number=True)
         if month and 1 <= int(match[2]) <= 31 and not _YEAR_ONLY.fullmatch(match[2]):
             day_months.append((match, int(match[2]), month))
-    years = [int(m[1]) for m in _YEAR_ONLY.finditer(rest)]
+    years = list(_YEAR_ONLY.finditer(rest))
     for match, day, month in day_months:
-        cut(match)
+        cut(*match.span())
         if len(years) == 1:
             try:
-                point = DatePoint(years[0], month, day)
+                point = DatePoint(int(years[0][1]), month, day)
             except ValueError:
                 continue
             found.append(DateQuery(point.first_day, point.last_day, text=point.label("en")))
-            rest = re.sub(rf"(?<!\d){years[0]}(?!\d)", " ", rest, count=1)
+            cut(*years[0].span())
             years = []
         else:
             found.append(DateQuery(None, None, month=month, day=day))
     # month + year, or a month alone
     words = list(re.finditer(_MONTH_WORD, rest))
     for match in words:
-        after = rest[match.end() : match.end() + 12]
-        before = rest[max(0, match.start() - 12) : match.start()]
-        near_year = _YEAR_ONLY.search(after) or _YEAR_ONLY.search(before)
+        near_year = _YEAR_ONLY.search(rest, match.end(), match.end() + 16) or _YEAR_ONLY.search(
+            rest, max(0, match.start() - 16), match.start()
+        )
         month = month_number(match[0], beside_number=bool(near_year))
         if not month:
             continue
@@ -275,12 +276,12 @@ def find_dates(text: str) -> tuple[list[DateQuery], str]:
             first, last = _month_range(year, month)
             label = DatePoint(year, month).label("en")
             found.append(DateQuery(first, last, text=label))
-            rest = rest.replace(near_year[1], " ", 1)
+            cut(*near_year.span())
         else:
             found.append(DateQuery(None, None, month=month))
-        rest = rest[: match.start()] + " " * len(match[0]) + rest[match.end() :]
+        cut(*match.span())
     for match in list(_YEAR_ONLY.finditer(rest)):
         year = int(match[1])
         found.append(DateQuery(date(year, 1, 1), date(year, 12, 31), text=str(year)))
-        cut(match)
+        cut(*match.span())
     return found, rest

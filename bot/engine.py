@@ -23,7 +23,7 @@ DECLINE_BELOW = 0.55
 # Topic evidence that counts as certain: one word that this topic alone uses in a fact.
 STRONG_EVIDENCE = 0.6
 # A word asking for something the fact base never holds ("population", "recipe") weighs this much.
-OFF_DOMAIN_WEIGHT = 2.0
+OFF_DOMAIN_WEIGHT = 3.0
 # A second topic is answered too when it has its own words and this share of the best's evidence.
 SECOND_TOPIC_SHARE = 0.5
 # Topics within this share of the best are offered as "did you mean".
@@ -32,6 +32,8 @@ CANDIDATE_SHARE = 0.5
 SURE_SHARE = 0.6
 # Evidence the conversation's last topic gets in a follow-up.
 CONTEXT_PRIOR = 0.6
+# The best topic needs one word (or pair) saying at least this much for it, not only generic words.
+TOPICAL_EVIDENCE = 0.3
 # A fact whose date matches the question's is worth this much evidence for its topic.
 DATE_WEIGHT = 1.0
 MAX_TOPICS = 3
@@ -177,6 +179,17 @@ class Engine:
                 scores[topic_id] = scores.get(topic_id, 0.0) + DATE_WEIGHT * min(best, 1.0)
         return scores
 
+    def _sharpest(self, topic: str, analysis: Analysis) -> float:
+        """The most any single word or pair of the question says for a topic."""
+        evidence = self.index.topic_evidence
+        return max(
+            (
+                m.similarity * evidence.get(m.term, {}).get(topic, 0.0)
+                for m in analysis.matches + analysis.pairs
+            ),
+            default=0.0,
+        )
+
     def _own_terms(self, topic: str, analysis: Analysis) -> bool:
         """Whether the question uses a word that points at this topic alone."""
         return any(set(self.index.topic_terms.get(m.term, {})) == {topic} for m in analysis.matches)
@@ -218,10 +231,11 @@ class Engine:
             return self._date_answer(analysis, base)
 
         scores = self._topic_scores(analysis)
+        followed: str | None = None  # the earlier topic this question follows up on
         if last and (analysis.focus or analysis.followup or not analysis.unknown):
-            for topic in last.topics[:1]:
-                if topic in scores or analysis.focus or analysis.followup:
-                    scores[topic] = scores.get(topic, 0.0) + CONTEXT_PRIOR
+            if last.topics[0] in scores or analysis.focus or analysis.followup:
+                followed = last.topics[0]
+                scores[followed] = scores.get(followed, 0.0) + CONTEXT_PRIOR
         if not scores:
             return Answer(kind="declined", **base)
         ranked = sorted(scores, key=lambda t: (-scores[t], self.kb.topics[t].order))
@@ -229,6 +243,9 @@ class Engine:
         known = sum(m.similarity for m in analysis.matches) + (1.0 if analysis.dates else 0.0)
         coverage = known / (known + analysis.foreign_weight) if known else 0.0
         confidence = coverage * min(1.0, best / STRONG_EVIDENCE)
+        sharpest = self._sharpest(ranked[0], analysis)
+        if not analysis.dates and ranked[0] != followed and sharpest < TOPICAL_EVIDENCE:
+            confidence = min(confidence, DECLINE_BELOW * 0.9)  # only generic words: not sure
         close = [t for t in ranked if scores[t] >= CANDIDATE_SHARE * best]
 
         if confidence < DECLINE_BELOW:

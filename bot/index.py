@@ -16,7 +16,16 @@ from rapidfuzz import fuzz, process
 from .lexicon import Lexicon, load_lexicon
 from .loader import KnowledgeBase
 from .schema import Localized, LocalizedWords
-from .text import LANGS, is_cyrillic, latin_to_cyrillic, normalise, stem_for, stems, words
+from .text import (
+    LANGS,
+    fold_kazakh,
+    is_cyrillic,
+    latin_to_cyrillic,
+    normalise,
+    stem_for,
+    stems,
+    words,
+)
 
 # how much each part of a topic file says about the topic, and about the fact
 TOPIC_WEIGHTS = {"keywords": 1.0, "title": 1.0, "summary": 0.5}
@@ -68,6 +77,8 @@ class Index:
                 continue
             term = self.lexicon.concept(stem_for(word, lang))
             self.surfaces.setdefault(word, term)
+            if lang == "kk":
+                self.surfaces.setdefault(fold_kazakh(word), term)  # typed without Kazakh letters
             terms.append(term)
         # adjacent pairs ("security council", "world war") are terms too: rarer, so sharper
         for term in terms + [pair_term(a, b) for a, b in itertools.pairwise(terms)]:

@@ -58,8 +58,11 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         for word in _entries(data.get("off_domain", [])):
             off_domain |= _forms(word, lang)
         for concept, items in (data.get("synonyms") or {}).items():
-            for word in _entries(items):
-                concepts.setdefault(stem_for(word, lang), f"={concept}")
+            # one-word entries only: a phrase's words alone ("peace" of "peace talks") differ
+            for item in items:
+                found = words(normalise(str(item)))
+                if len(found) == 1:
+                    concepts.setdefault(stem_for(found[0], lang), f"={concept}")
     # a focus word ("when", "year") is never a topic word, even where a stemmer conflates it
     return Lexicon(
         stop=frozenset(stop - set(focus)),

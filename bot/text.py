@@ -34,14 +34,58 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+# Common Kazakh words as typed on a Russian keyboard, without the Kazakh letters:
+# they mark a Cyrillic question as Kazakh even when no ә, қ or і appears in it.
+KAZAKH_WITHOUT_LETTERS = frozenset(
+    [
+        "туралы",
+        "бойынша",
+        "жайлы",
+        "жылы",
+        "жылдары",
+        "жылгы",
+        "кашан",
+        "кайда",
+        "кандай",
+        "калай",
+        "неге",
+        "ушин",
+        "жане",
+        "болды",
+        "болган",
+        "келиссоздер",
+        "келиссоз",
+        "кенеси",
+        "кенесинде",
+        "казакстан",
+        "казакстанныц",
+        "жумыс",
+        "айтып",
+        "бериниз",
+        "бериниздши",
+        "керек",
+        "емес",
+        "деген",
+    ]
+)
+
+
 def detect_language(text: str) -> str:
-    """Kazakh-specific letters mean Kazakh, other Cyrillic means Russian, anything else English."""
-    low = text.lower()
+    """Kazakh-specific letters (or common Kazakh words) mean Kazakh, other Cyrillic Russian."""
+    low = normalise(text)
     if any(ch in KAZAKH_LETTERS for ch in low):
         return "kk"
     if _CYRILLIC.search(low):
-        return "ru"
+        return "kk" if KAZAKH_WITHOUT_LETTERS.intersection(words(low)) else "ru"
     return "en"
+
+
+_KAZAKH_FOLD = str.maketrans("әғқңөұүһі", "агкноуухи")
+
+
+def fold_kazakh(word: str) -> str:
+    """The word as typed on a Russian keyboard: Kazakh letters replaced by their look-alikes."""
+    return word.translate(_KAZAKH_FOLD)
 
 
 def is_cyrillic(word: str) -> bool:
@@ -144,7 +188,7 @@ _KK_SUFFIXES = sorted(
     key=len,
     reverse=True,
 )
-_KK_MIN_STEM = 4
+_KK_MIN_STEM = 3
 
 
 @lru_cache(maxsize=65536)
