@@ -232,10 +232,14 @@ class Engine:
 
         scores = self._topic_scores(analysis)
         followed: str | None = None  # the earlier topic this question follows up on
-        if last and (analysis.focus or analysis.followup or not analysis.unknown):
-            if last.topics[0] in scores or analysis.focus or analysis.followup:
-                followed = last.topics[0]
-                scores[followed] = scores.get(followed, 0.0) + CONTEXT_PRIOR
+        # a follow-up asks for a detail or points back; otherwise it must share words with it
+        if last and (
+            analysis.focus
+            or analysis.followup
+            or (not analysis.unknown and last.topics[0] in scores)
+        ):
+            followed = last.topics[0]
+            scores[followed] = scores.get(followed, 0.0) + CONTEXT_PRIOR
         if not scores:
             return Answer(kind="declined", **base)
         ranked = sorted(scores, key=lambda t: (-scores[t], self.kb.topics[t].order))
