@@ -19,7 +19,7 @@ from .schema import Fact, Topic
 from .text import LANGS, detect_language, is_cyrillic, latin_to_cyrillic, normalise, stems, words
 
 # One fixed decline threshold on the confidence (0..1) of every answer.
-DECLINE_BELOW = 0.55
+DECLINE_BELOW = 0.6
 # Topic evidence that counts as certain: one word that this topic alone uses in a fact.
 STRONG_EVIDENCE = 0.6
 # A word asking for something the fact base never holds ("population", "recipe") weighs this much.
@@ -244,8 +244,11 @@ class Engine:
             return Answer(kind="declined", **base)
         ranked = sorted(scores, key=lambda t: (-scores[t], self.kb.topics[t].order))
         best = scores[ranked[0]]
-        known = sum(m.similarity for m in analysis.matches) + (1.0 if analysis.dates else 0.0)
-        coverage = known / (known + analysis.foreign_weight) if known else 0.0
+        answered = [ranked[0]]
+        for topic in ranked[1:MAX_TOPICS]:
+            if scores[topic] >= SECOND_TOPIC_SHARE * best and self._own_terms(topic, analysis):
+                answered.append(topic)
+        coverage = self._coverage(analysis, {*answered, followed})
         confidence = coverage * min(1.0, best / STRONG_EVIDENCE)
         sharpest = self._sharpest(ranked[0], analysis)
         if not analysis.dates and ranked[0] != followed and sharpest < TOPICAL_EVIDENCE:
@@ -258,14 +261,27 @@ class Engine:
             return Answer(
                 kind="declined", score=round(confidence * 100, 1), candidates=candidates, **base
             )
-
-        answered = [ranked[0]]
-        for topic in ranked[1:MAX_TOPICS]:
-            if scores[topic] >= SECOND_TOPIC_SHARE * best and self._own_terms(topic, analysis):
-                answered.append(topic)
         unsure = best < SURE_SHARE * sum(scores.values())
         candidates = tuple(t for t in close if t not in answered)[:MAX_TOPICS] if unsure else ()
         return self._topic_answer(answered, analysis, last, confidence, candidates, base)
+
+    def _coverage(self, analysis: Analysis, topics: set[str | None]) -> float:
+        """The share of the question the answer speaks to.
+
+        A word the answered topics never use counts against the answer like an unknown
+        word, even when another topic uses it: "the president of Iran" is not about
+        Kazakhstan's president, whom only other topics mention.
+        """
+        known = 1.0 if analysis.dates else 0.0
+        foreign = analysis.foreign_weight
+        generic = max(2, len(self.kb.topics) // 2)  # "talks", "diplomacy": every topic's words
+        for match in analysis.matches:
+            postings = self.index.topic_terms.get(match.term, {})
+            if len(postings) >= generic or topics.intersection(postings):
+                known += match.similarity
+            else:
+                foreign += match.similarity
+        return known / (known + foreign) if known else 0.0
 
     def _topic_answer(
         self,
@@ -293,8 +309,9 @@ class Engine:
         if not top:
             return Answer(kind="declined", **base)
         chosen = [fid for fid, fit in fits.items() if fit >= min(top, 1.0)]
-        chosen.sort(key=lambda fid: (-fits[fid], self.kb.fact(fid).date.first_day))
-        topics = tuple(dict.fromkeys(self.kb.topic_of(fid).id for fid in chosen))
+        best_first = sorted(chosen, key=lambda fid: -fits[fid])
+        topics = tuple(dict.fromkeys(self.kb.topic_of(fid).id for fid in best_first))
+        chosen.sort(key=lambda fid: self.kb.fact(fid).date.first_day)
         return Answer(kind="date", topics=topics, facts=tuple(chosen), score=100.0, **base)
 
 
