@@ -148,34 +148,40 @@ def parse_date_spec(text: str | int) -> DateSpan:
 class DateQuery:
     """A period a question asks about; without a year, that month (and day) of any year."""
 
-    first_day: date | None
-    last_day: date | None
+    span: DateSpan | None = None
     month: int | None = None
     day: int | None = None
-    text: str = ""
+
+    @property
+    def first_day(self) -> date | None:
+        return self.span.first_day if self.span else None
+
+    @property
+    def last_day(self) -> date | None:
+        return self.span.last_day if self.span else None
 
     def overlap(self, span: DateSpan) -> float:
         """How well a fact's date answers this period: 1.2 exact, 1 inside, 0.5 overlapping, 0."""
-        if self.first_day is None or self.last_day is None:
+        if self.span is None:
             if span.end is not None or span.start.month != self.month:
                 return 0.0
             if self.day and span.start.day not in (None, self.day):
                 return 0.0
             return 1.0
-        if span.first_day == self.first_day and span.last_day == self.last_day:
+        first, last = self.span.first_day, self.span.last_day
+        if span.first_day == first and span.last_day == last:
             return 1.2
-        if self.first_day <= span.first_day and span.last_day <= self.last_day:
+        if first <= span.first_day and span.last_day <= last:
             return 1.0
-        if span.first_day <= self.last_day and self.first_day <= span.last_day:
+        if span.first_day <= last and first <= span.last_day:
             return 0.5
         return 0.0
 
     def label(self, lang: str) -> str:
-        if self.first_day is None:
-            point = DatePoint(2000, self.month, self.day)
-            label = point.label(lang).replace("2000 жылғы ", "").replace(" 2000", "")
-            return label
-        return self.text
+        if self.span is not None:
+            return self.span.label(lang)
+        label = DatePoint(2000, self.month, self.day).label(lang)
+        return label.replace("2000 жылғы ", "").replace(" 2000", "")
 
 
 _MONTH_PATTERNS: list[tuple[re.Pattern[str], int]] = []
@@ -211,10 +217,6 @@ def month_number(word: str, *, beside_number: bool = False) -> int | None:
     return None
 
 
-def _month_range(year: int, month: int) -> tuple[date, date]:
-    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-
-
 def find_dates(text: str) -> tuple[list[DateQuery], str]:
     """Find the periods a normalised question asks about; return them and the text without them."""
     found: list[DateQuery] = []
@@ -231,14 +233,14 @@ def find_dates(text: str) -> tuple[list[DateQuery], str]:
             continue
         try:
             point = DatePoint(year, month, int(day) if day else None)
-            found.append(DateQuery(point.first_day, point.last_day, text=point.label("en")))
+            found.append(DateQuery(DateSpan(point)))
         except ValueError:
             continue
         cut(*match.span())
     for match in list(_RANGE.finditer(rest)):
         a, b = int(match[1]), int(match[2])
         if a < b:
-            found.append(DateQuery(date(a, 1, 1), date(b, 12, 31), text=f"{a}–{b}"))
+            found.append(DateQuery(DateSpan(DatePoint(a), DatePoint(b))))
             cut(*match.span())
     day_months: list[tuple[re.Match[str], int, int]] = []
     for match in _DAY_MONTH.finditer(rest):
@@ -257,11 +259,11 @@ def find_dates(text: str) -> tuple[list[DateQuery], str]:
                 point = DatePoint(int(years[0][1]), month, day)
             except ValueError:
                 continue
-            found.append(DateQuery(point.first_day, point.last_day, text=point.label("en")))
+            found.append(DateQuery(DateSpan(point)))
             cut(*years[0].span())
             years = []
         else:
-            found.append(DateQuery(None, None, month=month, day=day))
+            found.append(DateQuery(month=month, day=day))
     # month + year, or a month alone
     words = list(re.finditer(_MONTH_WORD, rest))
     for match in words:
@@ -273,15 +275,13 @@ def find_dates(text: str) -> tuple[list[DateQuery], str]:
             continue
         if near_year:
             year = int(near_year[1])
-            first, last = _month_range(year, month)
-            label = DatePoint(year, month).label("en")
-            found.append(DateQuery(first, last, text=label))
+            found.append(DateQuery(DateSpan(DatePoint(year, month))))
             cut(*near_year.span())
         else:
-            found.append(DateQuery(None, None, month=month))
+            found.append(DateQuery(month=month))
         cut(*match.span())
     for match in list(_YEAR_ONLY.finditer(rest)):
         year = int(match[1])
-        found.append(DateQuery(date(year, 1, 1), date(year, 12, 31), text=str(year)))
+        found.append(DateQuery(DateSpan(DatePoint(year))))
         cut(*match.span())
     return found, rest

@@ -69,7 +69,7 @@ def _lead(answer: Answer, fact: Fact, lang: str) -> str | None:
     detail = {"where": fact.place, "who": fact.people, "why": fact.reason}.get(focus or "")
     if detail is None:
         return None
-    return t(lang, f"focus_{focus}", value=detail.get(lang))
+    return t(lang, f"focus_{focus}", value=detail.get(lang).rstrip(".!? "))
 
 
 def _lead_fact(topic: Topic, fact: Fact, focus: str | None) -> Fact:

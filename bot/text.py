@@ -207,16 +207,17 @@ def stem_kazakh(word: str) -> str:
 
 @lru_cache(maxsize=65536)
 def stems(word: str) -> tuple[str, ...]:
-    """Every stem a word may have, likeliest first: English for Latin, Russian and Kazakh else."""
+    """Every stem a word may have, likeliest first: English, Kazakh, or Russian and Kazakh."""
     if not is_cyrillic(word):
         return (_EN.stemWord(word),) if word.isalpha() else (word,)
-    ru = _RU.stemWord(word)
     kk = stem_kazakh(word)
     if any(ch in KAZAKH_LETTERS for ch in word):
-        return (kk, ru) if kk != ru else (kk,)
+        return (kk,)  # Kazakh letters: not a Russian word, whatever Snowball would make of it
+    ru = _RU.stemWord(word)
     return (ru, kk) if kk != ru else (ru,)
 
 
+@lru_cache(maxsize=262144)  # indexing stems every word of every fact; the vocabulary is small
 def stem_for(word: str, lang: str) -> str:
     """The stem of a word in a text of a known language (used when indexing the fact base)."""
     if not is_cyrillic(word):
