@@ -46,6 +46,10 @@ class DatePoint:
     day: int | None = None
     part: str | None = None  # "early" | "mid" | "late", only with year precision
 
+    def __post_init__(self) -> None:
+        # ValueError for 30 February, month 0 and the like
+        date(self.year, 1 if self.month is None else self.month, 1 if self.day is None else self.day)
+
     @property
     def first_day(self) -> date:
         if self.part:
@@ -120,13 +124,11 @@ def parse_point(text: str) -> DatePoint:
         )
     if match["part"]:
         return DatePoint(int(match["py"]), part=match["part"])
-    point = DatePoint(
+    return DatePoint(
         int(match["y"]),
         int(match["m"]) if match["m"] else None,
         int(match["d"]) if match["d"] else None,
     )
-    point.last_day  # noqa: B018 - raises ValueError for a month or day out of range
-    return point
 
 
 def parse_date_spec(text: str | int) -> DateSpan:
@@ -262,7 +264,7 @@ def find_dates(text: str) -> tuple[list[DateQuery], str]:
             found.append(DateQuery(DateSpan(point)))
             cut(*years[0].span())
             years = []
-        else:
+        elif day <= calendar.monthrange(2000, month)[1]:  # a leap year: 29 February is a date
             found.append(DateQuery(month=month, day=day))
     # month + year, or a month alone
     words = list(re.finditer(_MONTH_WORD, rest))
