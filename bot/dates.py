@@ -48,7 +48,9 @@ class DatePoint:
 
     def __post_init__(self) -> None:
         # ValueError for 30 February, month 0 and the like
-        date(self.year, 1 if self.month is None else self.month, 1 if self.day is None else self.day)
+        date(
+            self.year, 1 if self.month is None else self.month, 1 if self.day is None else self.day
+        )
 
     @property
     def first_day(self) -> date:
