@@ -1,0 +1,55 @@
+"""Logging that never shows the bot token.
+
+httpx logs every request URL at INFO and PTB's Bot logs its API URL at DEBUG, and a Bot
+API URL holds the token; so httpx is kept at WARNING and the loggers that see URLs have
+the token blotted out.
+"""
+
+from __future__ import annotations
+
+import logging
+
+# Filters on a logger see only the records created on it, so each one is named.
+_SEES_URLS = ("httpx", "httpcore", "telegram.Bot", "telegram.ext.ExtBot", "telegram.ext.Updater")
+_REDACTED = "<redacted token>"
+
+
+class RedactToken(logging.Filter):
+    """Replaces the token in a record's message before any handler formats it."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.token in message:
+            record.msg, record.args = message.replace(self.token, _REDACTED), None
+        if record.exc_info and not record.exc_text:  # PTB's InvalidToken message holds it
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text and self.token in record.exc_text:
+            record.exc_text = record.exc_text.replace(self.token, _REDACTED)
+        return True
+
+
+def protect_token(token: str | None) -> None:
+    """Keep the token out of library logs: called whenever an Application is built."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    if not token:
+        return
+    for name in _SEES_URLS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactToken) and f.token == token for f in logger.filters):
+            logger.addFilter(RedactToken(token))
+
+
+def configure_logging(level: str, token: str | None) -> None:
+    """Console logging for `python -m bot run`; every handler redacts the token."""
+    logging.basicConfig(
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        level=getattr(logging, level, logging.INFO),
+    )
+    protect_token(token)
+    if token:
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(RedactToken(token))
