@@ -7,6 +7,7 @@ Pure Python: nothing here knows about Telegram.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,8 @@ TOPICAL_EVIDENCE = 0.3
 # A fact whose date matches the question's is worth this much evidence for its topic.
 DATE_WEIGHT = 1.0
 MAX_TOPICS = 3
+# Words that may stand between a role and its country: "the president of Iran".
+LINK_WORDS = frozenset({"the", "of", "a", "an", "'s", "s"})
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,7 @@ class Engine:
         self.kb = kb
         self.lexicon = lexicon or load_lexicon()
         self.index: Index = build_index(kb, self.lexicon)
+        self.dated = DatedFacts(kb)
 
     @classmethod
     def load(cls, directory: str | Path | None = None) -> Engine:
@@ -136,8 +140,10 @@ class Engine:
         analysis = Analysis(lang=detect_language(question))
         analysis.dates, rest = find_dates(text)
         last_match: Match | None = None  # pairs are made of adjacent content words only
-        for word in words(rest):
-            kind = self._classify(word)
+        found = words(rest)
+        foreign_roles = self._foreign_roles(found)
+        for position, word in enumerate(found):
+            kind = "off" if position in foreign_roles else self._classify(word)
             match = None
             if kind is None:
                 match = self.index.resolve(word)
@@ -166,6 +172,22 @@ class Engine:
             last_match = None
         return analysis
 
+    def _foreign_roles(self, found: list[str]) -> set[int]:
+        """Positions of role words beside a foreign country: "president of Iran", "Turkish PM"."""
+        lex = self.lexicon
+        linked = [(i, w) for i, w in enumerate(found) if w not in LINK_WORDS]
+
+        def has(word: str, group: frozenset[str]) -> bool:
+            return word in group or any(stem in group for stem in stems(word))
+
+        roles = set()
+        for j, (position, word) in enumerate(linked):
+            if has(word, lex.roles):
+                beside = linked[max(0, j - 1) : j] + linked[j + 1 : j + 2]
+                if any(has(other, lex.countries) for _, other in beside):
+                    roles.add(position)
+        return roles
+
     # --- weighing -----------------------------------------------------------------------------
 
     def _topic_scores(self, analysis: Analysis) -> dict[str, float]:
@@ -173,10 +195,13 @@ class Engine:
         for match in analysis.matches + analysis.pairs:
             for topic, evidence in self.index.topic_evidence.get(match.term, {}).items():
                 scores[topic] = scores.get(topic, 0.0) + match.similarity * evidence
-        for topic_id, topic in self.kb.topics.items():
-            best = max((_date_fit(analysis.dates, f) for f in topic.facts), default=0.0)
-            if best:
-                scores[topic_id] = scores.get(topic_id, 0.0) + DATE_WEIGHT * min(best, 1.0)
+        if analysis.dates:
+            fits: dict[str, float] = {}  # the best fit per topic, topics in file order
+            for topic, fact in self.dated.candidates(analysis.dates):
+                fits[topic.id] = max(fits.get(topic.id, 0.0), _date_fit(analysis.dates, fact))
+            for topic_id, best in fits.items():
+                if best:
+                    scores[topic_id] = scores.get(topic_id, 0.0) + DATE_WEIGHT * min(best, 1.0)
         return scores
 
     def _sharpest(self, topic: str, analysis: Analysis) -> float:
@@ -304,7 +329,10 @@ class Engine:
 
     def _date_answer(self, analysis: Analysis, base: dict) -> Answer:
         """List every fact dated within the asked period; decline when there is none."""
-        fits = {fid: _date_fit(analysis.dates, fact) for fid, (_, fact) in self.kb.facts.items()}
+        fits = {
+            fact.id: _date_fit(analysis.dates, fact)
+            for _, fact in self.dated.candidates(analysis.dates)
+        }
         top = max(fits.values(), default=0.0)
         if not top:
             return Answer(kind="declined", **base)
@@ -313,6 +341,36 @@ class Engine:
         topics = tuple(dict.fromkeys(self.kb.topic_of(fid).id for fid in best_first))
         chosen.sort(key=lambda fid: self.kb.fact(fid).date.first_day)
         return Answer(kind="date", topics=topics, facts=tuple(chosen), score=100.0, **base)
+
+
+class DatedFacts:
+    """Dated facts by year and by month, so a date in a question looks at few facts, not all.
+
+    A fact left out of `candidates` could only fit the dates with 0 (see DateQuery.overlap).
+    """
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.facts = list(kb.facts.values())  # file order: topics in order, then their facts
+        self.by_year: dict[int, list[int]] = defaultdict(list)
+        self.by_month: dict[int | None, list[int]] = defaultdict(list)  # points without a year
+        for position, (_, fact) in enumerate(self.facts):
+            if fact.date is None:
+                continue
+            for year in range(fact.date.first_day.year, fact.date.last_day.year + 1):
+                self.by_year[year].append(position)
+            if fact.date.end is None:
+                self.by_month[fact.date.start.month].append(position)
+
+    def candidates(self, dates: Sequence[DateQuery]) -> list[tuple[Topic, Fact]]:
+        """The facts that may fit any of the dates, in file order."""
+        found: set[int] = set()
+        for query in dates:
+            if query.first_day is None or query.last_day is None:
+                found.update(self.by_month.get(query.month, ()))
+                continue
+            for year in range(query.first_day.year, query.last_day.year + 1):
+                found.update(self.by_year.get(year, ()))
+        return [self.facts[position] for position in sorted(found)]
 
 
 def _date_fit(dates: Sequence[DateQuery], fact: Fact) -> float:

@@ -23,6 +23,8 @@ class Lexicon:
     followup: frozenset[str]
     off_domain: frozenset[str]
     concepts: dict[str, str]  # stem -> "=concept"
+    roles: frozenset[str] = frozenset()
+    countries: frozenset[str] = frozenset()
 
     def concept(self, stem: str) -> str:
         """The canonical term for a stem: its synonym group, or the stem itself."""
@@ -46,6 +48,8 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     followup: set[str] = set()
     off_domain: set[str] = set()
     concepts: dict[str, str] = {}
+    roles: set[str] = set()
+    countries: set[str] = set()
     for lang in LANGS:
         data = yaml.safe_load((directory / f"{lang}.yaml").read_text(encoding="utf-8"))
         for word in _entries(data.get("stopwords", "")):
@@ -57,6 +61,10 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         followup.update(_entries(data.get("followup", [])))
         for word in _entries(data.get("off_domain", [])):
             off_domain |= _forms(word, lang)
+        for word in _entries(data.get("roles", [])):
+            roles |= _forms(word, lang)
+        for word in _entries(data.get("countries", [])):
+            countries |= _forms(word, lang)
         for concept, items in (data.get("synonyms") or {}).items():
             # one-word entries only: a phrase's words alone ("peace" of "peace talks") differ
             for item in items:
@@ -70,4 +78,6 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         followup=frozenset(followup),
         off_domain=frozenset(off_domain - set(concepts)),
         concepts=concepts,
+        roles=frozenset(roles),
+        countries=frozenset(countries),
     )
