@@ -38,6 +38,25 @@ TOPICAL_EVIDENCE = 0.3
 # A fact whose date matches the question's is worth this much evidence for its topic.
 DATE_WEIGHT = 1.0
 MAX_TOPICS = 3
+# Words that join two subjects: "Iran and Ukraine", "Иран и Украина", "Иран мен Украина".
+CONJUNCTIONS = frozenset(
+    {
+        "and",
+        "or",
+        "also",
+        "plus",
+        "vs",
+        "и",
+        "или",
+        "также",
+        "және",
+        "мен",
+        "бен",
+        "пен",
+        "әрі",
+        "немесе",
+    }
+)
 # Words that may stand between a role and its country: "the president of Iran".
 LINK_WORDS = frozenset({"the", "of", "a", "an", "'s", "s"})
 
@@ -93,6 +112,7 @@ class Analysis:
     pairs: list[Match] = field(default_factory=list)  # adjacent matches that form a known pair
     unknown: list[str] = field(default_factory=list)
     off_domain: list[str] = field(default_factory=list)
+    conjunction: bool = False  # "Iran and Ukraine": the question may be about several topics
 
     @property
     def empty(self) -> bool:
@@ -141,14 +161,17 @@ class Engine:
         analysis.dates, rest = find_dates(text)
         last_match: Match | None = None  # pairs are made of adjacent content words only
         found = words(rest)
+        analysis.conjunction = "," in rest or "&" in rest or bool(CONJUNCTIONS.intersection(found))
         foreign_roles = self._foreign_roles(found)
         for position, word in enumerate(found):
             kind = "off" if position in foreign_roles else self._classify(word)
             match = None
             if kind is None:
                 match = self.index.resolve(word)
-                if match is None and not is_cyrillic(word) and word.isalpha():
-                    kind = self._classify(latin_to_cyrillic(word))  # "kogda", "v", "po"
+                if (match is None or match.similarity < 1) and _latin(word):
+                    # Russian in Latin letters: "kogda", "v", "pogoda" beat a fuzzy guess
+                    kind = self._classify(latin_to_cyrillic(word))
+                    match = None if kind else match
             if kind and kind.startswith("focus:"):
                 analysis.focus = analysis.focus or kind.removeprefix("focus:")
             elif kind == "followup":
@@ -270,7 +293,7 @@ class Engine:
         ranked = sorted(scores, key=lambda t: (-scores[t], self.kb.topics[t].order))
         best = scores[ranked[0]]
         answered = [ranked[0]]
-        for topic in ranked[1:MAX_TOPICS]:
+        for topic in ranked[1:MAX_TOPICS] if analysis.conjunction else ():
             if scores[topic] >= SECOND_TOPIC_SHARE * best and self._own_terms(topic, analysis):
                 answered.append(topic)
         coverage = self._coverage(analysis, {*answered, followed})
@@ -295,15 +318,27 @@ class Engine:
 
         A word the answered topics never use counts against the answer like an unknown
         word, even when another topic uses it: "the president of Iran" is not about
-        Kazakhstan's president, whom only other topics mention.
+        Kazakhstan's president, whom only other topics mention. A generic word ("talks",
+        "war") the answer does not use counts half. So does a date: it counts for the
+        answer only when one of its facts has that date.
         """
-        known = 1.0 if analysis.dates else 0.0
-        foreign = analysis.foreign_weight
-        generic = max(2, len(self.kb.topics) // 2)  # "talks", "diplomacy": every topic's words
+        generic = max(2, len(self.kb.topics) // 2)
+        known, foreign = 0.0, analysis.foreign_weight
+        if analysis.dates:
+            fits = any(
+                _date_fit(analysis.dates, fact)
+                for topic in topics
+                if topic in self.kb.topics
+                for fact in self.kb.topics[topic].facts
+            )
+            known, foreign = (known + 1.0, foreign) if fits else (known, foreign + 1.0)
         for match in analysis.matches:
             postings = self.index.topic_terms.get(match.term, {})
-            if len(postings) >= generic or topics.intersection(postings):
+            if topics.intersection(postings):
                 known += match.similarity
+            elif len(postings) >= generic:
+                known += match.similarity / 2
+                foreign += match.similarity / 2
             else:
                 foreign += match.similarity
         return known / (known + foreign) if known else 0.0
@@ -371,6 +406,10 @@ class DatedFacts:
             for year in range(query.first_day.year, query.last_day.year + 1):
                 found.update(self.by_year.get(year, ()))
         return [self.facts[position] for position in sorted(found)]
+
+
+def _latin(word: str) -> bool:
+    return word.isalpha() and not is_cyrillic(word)
 
 
 def _date_fit(dates: Sequence[DateQuery], fact: Fact) -> float:

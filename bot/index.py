@@ -11,7 +11,8 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from .lexicon import Lexicon, load_lexicon
 from .loader import KnowledgeBase
@@ -65,28 +66,49 @@ class Index:
     topic_evidence: dict[str, dict[str, float]] = field(default_factory=dict)
     facts_per_term_in_topic: dict[tuple[str, str], int] = field(default_factory=dict)
     cache: dict[str, Match | None] = field(default_factory=dict)
+    # while building: texts and words already taken apart (fact bases repeat them a lot)
+    _text_terms: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    _word_terms: dict[tuple[str, str], str | None] = field(default_factory=dict)
 
     # --- building ---------------------------------------------------------------------------
 
-    def _add(
-        self, text: str, lang: str, topic: str, topic_w: float, fact: str | None, fact_w: float
-    ):
-        terms: list[str] = []
-        for word in words(normalise(text)):
-            if word.isdigit() or word in self.lexicon.stop:
-                continue
+    def _word_term(self, word: str, lang: str) -> str | None:
+        """A word's term (None for numbers and stop words); records its surfaces the first time."""
+        key = (word, lang)
+        if key in self._word_terms:
+            return self._word_terms[key]
+        term = None
+        if not (word.isdigit() or word in self.lexicon.stop):
             term = self.lexicon.concept(stem_for(word, lang))
             self.surfaces.setdefault(word, term)
             if lang == "kk":
                 self.surfaces.setdefault(fold_kazakh(word), term)  # typed without Kazakh letters
-            terms.append(term)
-        # adjacent pairs ("security council", "world war") are terms too: rarer, so sharper
-        for term in terms + [pair_term(a, b) for a, b in itertools.pairwise(terms)]:
-            postings = self.topic_terms[term]
-            postings[topic] = max(postings.get(topic, 0.0), topic_w)
+        self._word_terms[key] = term
+        return term
+
+    def _terms(self, text: str, lang: str) -> tuple[str, ...]:
+        """A text's terms and the pairs of adjacent ones, each once, in order of appearance."""
+        key = (text, lang)
+        if key not in self._text_terms:
+            found = (self._word_term(word, lang) for word in words(normalise(text)))
+            terms = [term for term in found if term is not None]
+            # adjacent pairs ("security council", "world war") are terms too: rarer, so sharper
+            pairs = [pair_term(a, b) for a, b in itertools.pairwise(terms)]
+            self._text_terms[key] = tuple(dict.fromkeys(terms + pairs))
+        return self._text_terms[key]
+
+    def _add(
+        self, text: str, lang: str, topic: str, topic_w: float, fact: str | None, fact_w: float
+    ):
+        topic_terms, fact_terms = self.topic_terms, self.fact_terms
+        for term in self._terms(text, lang):  # the heaviest loop of indexing: kept bare
+            postings = topic_terms[term]
+            old = postings.get(topic, 0.0)
+            postings[topic] = topic_w if topic_w > old else old  # the larger weight
             if fact is not None:
-                fact_postings = self.fact_terms[term]
-                fact_postings[fact] = max(fact_postings.get(fact, 0.0), fact_w)
+                postings = fact_terms[term]
+                old = postings.get(fact, 0.0)
+                postings[fact] = fact_w if fact_w > old else old
 
     def _add_localized(self, value: Localized | None, *args) -> None:
         if value is not None:
@@ -103,10 +125,13 @@ class Index:
         for term, postings in self.topic_terms.items():
             total = sum(postings.values())
             self.topic_evidence[term] = {t: w * w / total for t, w in postings.items()}
+        topic_of = {fact_id: topic.id for fact_id, (topic, _) in kb.facts.items()}
         for term, postings in self.fact_terms.items():
             for fact_id in postings:
-                key = (term, kb.topic_of(fact_id).id)
+                key = (term, topic_of[fact_id])
                 self.facts_per_term_in_topic[key] = self.facts_per_term_in_topic.get(key, 0) + 1
+        self._text_terms.clear()
+        self._word_terms.clear()
         for word in self.surfaces:
             (self.cyrillic_surfaces if is_cyrillic(word) else self.latin_surfaces).append(word)
         self.topic_terms = dict(self.topic_terms)
@@ -134,13 +159,14 @@ class Index:
     def _fuzzy(self, word: str, choices: list[str]) -> tuple[str, float] | None:
         if len(word) < FUZZY_MIN_LENGTH or not choices:
             return None
-        cutoff = 85 if len(word) <= 4 else 80
-        for choice, score, _ in process.extract(
-            word, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5
+        # a typo is an edit or two (a swap counts once); "convention" is not "convening"
+        edits = 1 if len(word) <= 5 else 2 if len(word) <= 10 else 3
+        for choice, distance, _ in process.extract(
+            word, choices, scorer=OSA.distance, score_cutoff=edits, limit=5
         ):
             # typos rarely hit the first letter; demanding it keeps short words from drifting
-            if choice[0] == word[0] and abs(len(choice) - len(word)) <= 2:
-                return self.surfaces[choice], score / 100
+            if choice[0] == word[0]:
+                return self.surfaces[choice], 1 - distance / max(len(word), len(choice))
         return None
 
     def _resolve(self, word: str) -> Match | None:
