@@ -1,0 +1,944 @@
+"""The answer engine, one test per category of the issue, on questions written for these tests.
+
+Questions the current engine gets wrong are kept as strict xfails, so a fix shows up as
+XPASS and the list of known weaknesses stays visible.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from helpers_core import LEAD_CHARS, REPO_ROOT, SHIPPED_TOPICS
+
+from bot.engine import Answer, Engine, Turn
+from bot.render import Plain, render_answer
+from bot.text import detect_language, normalise
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine.load()
+
+
+def xfail(*values, reason: str):
+    return pytest.param(*values, marks=pytest.mark.xfail(strict=True, reason=reason))
+
+
+def reply(engine: Engine, answer: Answer) -> str:
+    return render_answer(answer, engine.kb, Plain)
+
+
+def converse(engine: Engine, *questions: str, lang: str | None = None) -> list[Answer]:
+    """Ask questions as one conversation, the way the bot and `ask --dialogue` do."""
+    context: list[Turn] = []
+    answers = []
+    for question in questions:
+        answer = engine.answer(question, lang, context)
+        context.append(answer.turn)
+        answers.append(answer)
+    return answers
+
+
+def assert_topic(answer: Answer, topic: str) -> None:
+    assert answer.answered, f"declined {answer.question!r} (score {answer.score})"
+    assert answer.topic == topic, f"{answer.question!r} -> {answer.topics}"
+
+
+def assert_declined(answer: Answer) -> None:
+    assert not answer.answered, f"answered {answer.question!r} with {answer.topics}"
+    assert answer.topic is None and answer.fact is None
+
+
+# --- the shape of an answer ------------------------------------------------------------------
+
+
+def test_answer_has_topic_fact_score_and_language(engine: Engine) -> None:
+    answer = engine.answer("Astana talks on Syria")
+    assert answer.kind == "topic"
+    assert answer.topic == "syria"
+    assert answer.fact in {f.id for f in engine.kb.topics["syria"].facts}
+    assert 0 < answer.score <= 100
+    assert answer.lang == "en"
+    assert answer.turn == Turn(answer.topics, answer.facts)
+
+
+def test_declined_answer_is_empty(engine: Engine) -> None:
+    answer = engine.answer("What is the meaning of life?")
+    assert answer.kind == "declined"
+    assert not answer.answered
+    assert answer.topics == () and answer.facts == ()
+
+
+def test_engine_does_not_import_telegram() -> None:
+    # in a fresh interpreter: other test modules may have imported telegram into this one
+    code = (
+        "import sys, bot.engine, bot.render, bot.evaluate, bot.loader; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'telegram'"
+        " or m.startswith('bot.telegram')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
+
+
+# --- normalisation, case and punctuation -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("SYRIA!!!", "syria"),
+        ("  syria   talks  ", "syria"),
+        ("syria?!?!", "syria"),
+        ("...iran...", "iran"),
+        ("Ｉｒａｎ", "iran"),  # full-width letters, NFKC folds them
+        ("Ukra\u200bine", "ukraine"),  # a zero-width space inside the word
+        ("\ufeffMinsk summits", "ukraine"),
+        ("Iran’s nuclear deal", "iran"),
+        ("Iran`s nuclear deal", "iran"),
+        ("Russia\u2011Turkey reconciliation", "russia_turkey"),
+        ("Russia–Turkey rift", "russia_turkey"),
+        ("«Ядерная сделка» с Ираном", "iran"),
+        ("ПЁТР ПОРОШЕНКО", "ukraine"),
+        ("Петр Порошенко", "ukraine"),
+        ("Сирия\u00a0переговоры", "syria"),
+        ("(UN) (Security) (Council)", "unsc"),
+        ("Islamic\tcooperation", "oic"),
+        ("iran\nnuclear\ndeal", "iran"),
+    ],
+)
+def test_normalisation_case_and_punctuation(engine: Engine, question: str, topic: str) -> None:
+    assert_topic(engine.answer(question), topic)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="normalise applies NFKC before removing invisible characters, so a letter and its "
+    "combining accent split by one are never composed (normalise is not idempotent)",
+)
+def test_invisible_character_between_letter_and_accent() -> None:
+    assert normalise("Ре\u200b\u0308ц") == normalise("Рёц")
+    assert normalise(normalise("A\x08\u0300")) == normalise("A\x08\u0300")
+
+
+@pytest.mark.parametrize(
+    ("variant", "plain"),
+    [
+        ("WHEN WERE THE ASTANA TALKS ON SYRIA???", "when were the astana talks on syria"),
+        ("Когда Прошли Переговоры По Сирии?!", "когда прошли переговоры по сирии"),
+        ("ИРАН ЯДРОЛЫҚ КЕЛІСІМІ", "иран ядролық келісімі"),
+    ],
+)
+def test_case_and_punctuation_do_not_change_the_answer(
+    engine: Engine, variant: str, plain: str
+) -> None:
+    a, b = engine.answer(variant), engine.answer(plain)
+    assert (a.topics, a.facts, a.focus, a.lang) == (b.topics, b.facts, b.focus, b.lang)
+
+
+# --- stop words ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what did kazakhstan do",
+        "Kazakhstan",
+        "KAZAKHSTAN!",
+        "kazakhstan kazakhstan kazakhstan",
+        "the",
+        "what",
+        "Tell me something",
+        "Казахстан",
+        "Что сделал Казахстан?",
+        "Қазақстан",
+        "Қазақстан не істеді?",
+    ],
+)
+def test_only_stop_words_is_declined(engine: Engine, question: str) -> None:
+    assert_declined(engine.answer(question))
+
+
+@pytest.mark.parametrize(
+    ("wordy", "bare", "topic"),
+    [
+        ("What did Kazakhstan do in the UN Security Council?", "UN Security Council", "unsc"),
+        (
+            "Tell me what Kazakhstan did for the Iranian nuclear deal",
+            "Iranian nuclear deal",
+            "iran",
+        ),
+        ("Could you tell me about the Minsk summits, please?", "Minsk summits", "ukraine"),
+        ("Расскажите, что Казахстан сделал по Сирии", "Сирия", "syria"),
+        ("Қазақстан Ислам ынтымақтастығы ұйымында не істеді?", "Ислам ынтымақтастығы", "oic"),
+    ],
+)
+def test_stop_words_do_not_dilute_a_question(
+    engine: Engine, wordy: str, bare: str, topic: str
+) -> None:
+    a, b = engine.answer(wordy), engine.answer(bare)
+    assert_topic(a, topic)
+    assert_topic(b, topic)
+    assert a.score >= b.score - 1e-9
+
+
+# --- typos -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("syira", "syria"),
+        ("siria peace talks", "syria"),
+        ("ukrane", "ukraine"),
+        ("ukrainian crissis", "ukraine"),
+        ("iarn nuclear", "iran"),
+        ("nucelar deal iran", "iran"),
+        ("secruity council", "unsc"),
+        ("seccurity councel membership", "unsc"),
+        ("astna talks", "syria"),
+        ("minks summits", "ukraine"),
+        ("oganisation of islamic coperation", "oic"),
+        ("erdogn and putin", "russia_turkey"),
+        ("nazarbaev turkey russia", "russia_turkey"),
+        ("Сирийя", "syria"),
+        ("Украйна", "ukraine"),
+        ("Совет Безопастности", "unsc"),
+        ("Ирн ядерная сделка", "iran"),
+        ("Украйнадағы дағдарыс", "ukraine"),
+    ],
+)
+def test_word_level_typos(engine: Engine, question: str, topic: str) -> None:
+    assert_topic(engine.answer(question), topic)
+
+
+# --- aliases and synonyms --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # capitals and leaders of the parties
+        ("Damascus", "syria"),
+        ("Assad", "syria"),
+        ("Bashar al-Assad and the rebels", "syria"),
+        ("Tehran", "iran"),
+        ("Rouhani", "iran"),
+        ("Kyiv", "ukraine"),
+        ("Kiev", "ukraine"),
+        ("Poroshenko", "ukraine"),
+        ("Lukashenko", "ukraine"),
+        ("Donbas", "ukraine"),
+        ("Kremlin and Ankara", "russia_turkey"),
+        ("Putin Erdogan", "russia_turkey"),
+        ("Erdoğan", "russia_turkey"),
+        ("Су-24", "russia_turkey"),
+        ("Тегеран", "iran"),
+        ("Порошенко", "ukraine"),
+        ("Эрдоган и Путин", "russia_turkey"),
+        # acronyms
+        ("UNSC", "unsc"),
+        ("OIC", "oic"),
+        ("JCPOA", "iran"),
+        ("P5+1", "iran"),
+        ("E3+3", "iran"),
+        ("ООН", "unsc"),
+        ("Совбез ООН", "unsc"),
+        ("БҰҰ", "unsc"),
+        ("ОИС", "oic"),
+        ("ИЫҰ", "oic"),
+        ("СВПД", "iran"),
+        ("МАГАТЭ", "iran"),
+        ("ОБСЕ", "ukraine"),
+        # former and alternative names, synonyms
+        ("Nur-Sultan talks", "syria"),
+        ("Alma-Ata negotiations", "iran"),
+        ("Iranian atomic programme", "iran"),
+        ("Türkiye and Russia", "russia_turkey"),
+        ("Normandy format", "ukraine"),
+        ("Muslim world rapprochement", "oic"),
+        ("Organization of Islamic Cooperation", "oic"),
+        ("non-permanent seat at the United Nations", "unsc"),
+        ("thaw between Moscow and Ankara", "russia_turkey"),
+        ("humanitarian corridors for refugees", "syria"),
+    ],
+)
+def test_aliases_and_synonyms(engine: Engine, question: str, topic: str) -> None:
+    assert_topic(engine.answer(question), topic)
+
+
+# --- Russian and Kazakh inflection -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("Сирия", "syria"),
+        ("Сирии", "syria"),
+        ("Сирию", "syria"),
+        ("Сирией", "syria"),
+        ("о сирийских переговорах", "syria"),
+        ("Украиной", "ukraine"),
+        ("на Украине", "ukraine"),
+        ("Ираном", "iran"),
+        ("с Турцией и Россией", "russia_turkey"),
+        ("в Совете Безопасности", "unsc"),
+        ("Минскими саммитами", "ukraine"),
+        ("Организацией исламского сотрудничества", "oic"),
+        ("Сириядағы", "syria"),
+        ("Сирияның", "syria"),
+        ("Сириямен", "syria"),
+        ("Украинадағы", "ukraine"),
+        ("Украинаның шығысындағы", "ukraine"),
+        ("Иранның", "iran"),
+        ("Ирандағы ядролық бағдарламаға", "iran"),
+        ("Түркиямен", "russia_turkey"),
+        ("Ресейдің", "russia_turkey"),
+        ("Қауіпсіздік Кеңесіндегі", "unsc"),
+        ("Минск саммиттерінде", "ukraine"),
+        ("келіссөздерінде Астана Сирия", "syria"),
+    ],
+)
+def test_russian_and_kazakh_inflection(engine: Engine, question: str, topic: str) -> None:
+    assert_topic(engine.answer(question), topic)
+
+
+@pytest.mark.parametrize(
+    ("question", "topic", "lang"),
+    [
+        ("Когда прошли переговоры по Сирии в Астане?", "syria", "ru"),
+        ("Как Казахстан помог примирить Россию и Турцию?", "russia_turkey", "ru"),
+        ("Казахстан — непостоянный член Совбеза ООН", "unsc", "ru"),
+        ("Роль Казахстана в урегулировании украинского кризиса", "ukraine", "ru"),
+        ("Переговоры «шестёрки» с Ираном в Алматы", "iran", "ru"),
+        ("Исламское сближение через ОИС", "oic", "ru"),
+        ("Сирия жөніндегі Астана келіссөздері қашан өтті?", "syria", "kk"),
+        ("Қазақстан Ресей мен Түркияны қалай татуластырды?", "russia_turkey", "kk"),
+        ("Қазақстан БҰҰ Қауіпсіздік Кеңесіне қашан сайланды?", "unsc", "kk"),
+        ("Иранның ядролық бағдарламасы бойынша келіссөздер", "iran", "kk"),
+        ("Украинадағы дағдарысты реттеуге Қазақстанның үлесі", "ukraine", "kk"),
+        ("Ислам ынтымақтастығы ұйымы арқылы жақындасу", "oic", "kk"),
+    ],
+)
+def test_russian_and_kazakh_questions(engine: Engine, question: str, topic: str, lang) -> None:
+    answer = engine.answer(question)
+    assert_topic(answer, topic)
+    assert answer.lang == lang
+
+
+# --- Russian typed in Latin letters ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("peregovory po sirii v astane", "syria"),
+        ("siriya", "syria"),
+        ("chto kazakhstan sdelal dlya ukrainy", "ukraine"),
+        ("minskie sammity", "ukraine"),
+        ("yadernaya sdelka s iranom", "iran"),
+        ("peregovory s iranom v almaty", "iran"),
+        ("sovet bezopasnosti oon", "unsc"),
+        ("sovbez oon", "unsc"),
+        ("primirenie rossii i turcii", "russia_turkey"),
+        ("otnosheniya rossii i turtsii", "russia_turkey"),
+        ("organizatsiya islamskogo sotrudnichestva", "oic"),
+        ("kogda byli peregovory po sirii", "syria"),
+    ],
+)
+def test_russian_typed_in_latin_letters(engine: Engine, question: str, topic: str) -> None:
+    assert_topic(engine.answer(question), topic)
+
+
+def test_latin_typed_when_question_leads_with_the_date(engine: Engine) -> None:
+    answer = engine.answer("kogda byli peregovory po sirii v astane")
+    assert answer.focus == "when"
+    assert "2017" in reply(engine, answer)[:LEAD_CHARS]
+
+
+# --- questions by date -----------------------------------------------------------------------
+
+
+def _facts_dated_exactly(engine: Engine, label: str) -> set[str]:
+    return {fid for fid, (_, f) in engine.kb.facts.items() if f.date and str(f.date) == label}
+
+
+@pytest.mark.parametrize(
+    ("question", "label"),
+    [
+        ("What happened in 2016?", "2016"),
+        ("Anything from 2016?", "2016"),
+        ("Что произошло в 2016 году?", "2016"),
+        xfail(
+            "2016 жылы қандай оқиғалар болды?",
+            "2016",
+            reason="only rift_healed_2016 is listed; elected_2016 is left out",
+        ),
+        ("What did Kazakhstan do in 2015?", "2015"),
+        ("Kazakhstan in 2013", "2013"),
+        ("2013", "2013"),
+        ("events of 2017-2018", "2017–2018"),
+        ("What happened in May 2015?", "May 2015"),
+        ("What happened on 23 January 2017?", "23 January 2017"),
+        ("Что было в январе 2017 года?", "23 January 2017"),
+        ("what happened on 8 February?", "8 February 2017"),
+        ("Tell me about February 2017", "8 February 2017"),
+        ("events of October 2015", "October 2015"),
+        ("Which initiatives date from October 2015?", "October 2015"),
+    ],
+)
+def test_date_question_lists_every_fact_of_that_date(
+    engine: Engine, question: str, label: str
+) -> None:
+    answer = engine.answer(question)
+    assert answer.answered, f"declined {question!r}"
+    expected = _facts_dated_exactly(engine, label)
+    assert expected, label
+    assert expected <= set(answer.facts)
+    text = reply(engine, answer)
+    for fact_id in expected:
+        assert engine.kb.fact(fact_id).text.get(answer.lang) in text
+
+
+def test_year_with_two_topics_lists_both(engine: Engine) -> None:
+    answer = engine.answer("What happened in 2016?")
+    assert answer.kind == "date"
+    assert set(answer.topics) == {"russia_turkey", "unsc"}
+    assert set(answer.facts) == {"rift_healed_2016", "elected_2016"}
+
+
+def test_date_answer_lists_facts_in_date_order_or_exact_first(engine: Engine) -> None:
+    answer = engine.answer("What happened in 2015?")
+    dated = [engine.kb.fact(f).date for f in answer.facts]
+    assert {"first_round_2015", "second_round_2015", "humanitarian_agreements_2015"} <= set(
+        answer.facts
+    )
+    assert all(d is not None for d in dated)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What happened in 1995?",
+        "What did Kazakhstan do in 2010?",
+        "Anything in 2019?",
+        "events of 2021",
+        "What happened in June 2012?",
+        "What happened on 1 July 2019?",
+        "Что было в 1998 году?",
+        "2020 жылы не болды?",
+    ],
+)
+def test_date_with_no_facts_is_declined(engine: Engine, question: str) -> None:
+    answer = engine.answer(question)
+    assert_declined(answer)
+    assert answer.dates
+
+
+@pytest.mark.parametrize(
+    "question", ["What happened on 31 February 2016?", "Syria talks 30 February 2017"]
+)
+def test_impossible_date_does_not_crash_the_engine(engine: Engine, question: str) -> None:
+    engine.answer(question)
+
+
+def test_declined_date_says_so(engine: Engine) -> None:
+    answer = engine.answer("What happened in 1995?")
+    assert "1995" in reply(engine, answer).splitlines()[0]
+
+
+def test_date_and_topic_together_pick_the_dated_fact(engine: Engine) -> None:
+    assert engine.answer("Syria talks in October 2015").fact == "second_round_2015"
+    assert engine.answer("Syria talks in May 2015").fact == "first_round_2015"
+    assert engine.answer("Security Council 2016").fact == "elected_2016"
+
+
+# --- bare keywords and acronyms, any case ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("iran", "iran"),
+        ("IRAN", "iran"),
+        ("iRaN", "iran"),
+        ("syria", "syria"),
+        ("ukraine", "ukraine"),
+        ("russia", "russia_turkey"),
+        ("turkey", "russia_turkey"),
+        ("astana", "syria"),
+        ("geneva", "syria"),
+        ("minsk", "ukraine"),
+        ("MINSK", "ukraine"),
+        ("unsc", "unsc"),
+        ("UnSc", "unsc"),
+        ("oic", "oic"),
+        ("Oic", "oic"),
+        ("jcpoa", "iran"),
+        ("Jcpoa", "iran"),
+        ("p5+1", "iran"),
+        ("оон", "unsc"),
+        ("Оон", "unsc"),
+        ("бұұ", "unsc"),
+        ("оис", "oic"),
+        ("ресей", "russia_turkey"),
+        ("иран", "iran"),
+        ("russia_turkey", "russia_turkey"),
+    ],
+)
+def test_bare_keywords_and_acronyms(engine: Engine, question: str, topic: str) -> None:
+    assert_topic(engine.answer(question), topic)
+
+
+# --- long chatty messages --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        (
+            "Hello! Could you please tell me what Kazakhstan did for the Iran nuclear deal? "
+            "Thank you!",
+            "iran",
+        ),
+        (
+            "Hey, quick question for my homework: when did Astana host the Syrian talks? "
+            "thanks a lot",
+            "syria",
+        ),
+        (
+            "Hi! I have been reading the news lately and I wonder: what was Kazakhstan's role "
+            "in the Minsk summits on Ukraine?",
+            "ukraine",
+        ),
+        (
+            "Привет! Подскажите, пожалуйста, когда Казахстан принимал переговоры по Ирану? "
+            "Спасибо!",
+            "iran",
+        ),
+        (
+            "Сәлеметсіз бе! Айтыңызшы, Қазақстан Иран ядролық келісіміне қандай үлес қосты? "
+            "Рахмет!",
+            "iran",
+        ),
+        xfail(
+            "Hi there! Hope you are doing well. I'm a student writing an essay and I was "
+            "wondering, if it's not too much trouble, what role Kazakhstan played in bringing "
+            "Iran and the world powers together over the nuclear issue? Thanks so much in advance!",
+            "iran",
+            reason="pleasantry words count as unknown evidence; declined (score 50)",
+        ),
+        xfail(
+            "Good morning :) my grandfather keeps telling stories about the Minsk summits and "
+            "I honestly never understood what Kazakhstan had to do with them, could you explain?",
+            "ukraine",
+            reason="chat words ('grandfather', 'stories', 'honestly') dilute coverage; declined",
+        ),
+        xfail(
+            "Привет! Извините за беспокойство, я готовлю доклад для университета и хотела бы "
+            "узнать, как Казахстан помогал урегулированию сирийского конфликта. Заранее спасибо!",
+            "syria",
+            reason="Russian pleasantries count as unknown words and 'университет' as off-domain",
+        ),
+        xfail(
+            "Сәлеметсіз бе! Мен мектепте баяндама дайындап жатырмын, Қазақстанның БҰҰ Қауіпсіздік "
+            "Кеңесіндегі мүшелігі туралы айтып бере аласыз ба? Рахмет!",
+            "unsc",
+            reason="Kazakh chat words ('мектепте', 'баяндама', 'дайындап') are unknown; declined",
+        ),
+    ],
+)
+def test_long_chatty_messages(engine: Engine, question: str, topic: str) -> None:
+    assert_topic(engine.answer(question), topic)
+
+
+def test_chatty_when_question_still_leads_with_the_date(engine: Engine) -> None:
+    answer = engine.answer(
+        "Hey, quick question for my homework: when did Astana host the Syrian talks? thanks"
+    )
+    assert "23 January 2017" in reply(engine, answer)[:LEAD_CHARS]
+
+
+# --- two topics at once ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "topics"),
+    [
+        ("Iran and Ukraine", {"iran", "ukraine"}),
+        xfail(
+            "What did Kazakhstan do about the Iran deal and the Minsk summits?",
+            {"iran", "ukraine"},
+            reason="only ukraine is answered",
+        ),
+        ("OIC and Iran", {"oic", "iran"}),
+        ("Иран и Украина", {"iran", "ukraine"}),
+        ("Иран мен Украина туралы", {"iran", "ukraine"}),
+        xfail(
+            "What did Kazakhstan do about Syria and Iran?",
+            {"syria", "iran"},
+            reason="Syria words also index russia_turkey, so syria is never 'own' second topic",
+        ),
+        xfail(
+            "What did Kazakhstan do about Syria and Ukraine?",
+            {"syria", "ukraine"},
+            reason="only ukraine is answered; syria is offered as a candidate",
+        ),
+        xfail(
+            "Сирия и Украина",
+            {"syria", "ukraine"},
+            reason="only ukraine is answered; syria is offered as a candidate",
+        ),
+        xfail(
+            "Tell me about the OIC and the UN Security Council",
+            {"oic", "unsc"},
+            reason="only unsc is answered; oic gets no share of the score",
+        ),
+        xfail(
+            "Russia-Turkey and Ukraine",
+            {"russia_turkey", "ukraine"},
+            reason="only russia_turkey is answered",
+        ),
+    ],
+)
+def test_two_topics_at_once(engine: Engine, question: str, topics: set[str]) -> None:
+    answer = engine.answer(question)
+    assert answer.answered
+    assert topics <= set(answer.topics), answer.topics
+    text = reply(engine, answer)
+    for topic in topics:
+        assert engine.kb.topics[topic].title.get(answer.lang) in text
+
+
+def test_two_topic_answer_has_a_fact_for_each(engine: Engine) -> None:
+    answer = engine.answer("Iran and Ukraine")
+    assert len(answer.facts) == len(answer.topics)
+    for topic, fact in zip(answer.topics, answer.facts, strict=True):
+        assert engine.kb.topic_of(fact).id == topic
+
+
+# --- conversation ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "topic", "lead"),
+    [
+        ("Iran nuclear talks", "when was that?", "iran", "2013"),
+        ("Russia Turkey reconciliation", "when did that happen?", "russia_turkey", "2016"),
+        ("Tell me about the Minsk summits", "who else took part?", "ukraine", "Nazarbayev"),
+        ("Astana talks on Syria", "and the first round?", "syria", "May 2015"),
+        ("Astana talks on Syria", "and the second one?", "syria", "October 2015"),
+        ("The Syrian talks in Astana", "what about Ukraine?", "ukraine", None),
+        ("UN Security Council", "what about the OIC?", "oic", None),
+        ("Syria talks", "where were they held?", "syria", "Astana"),
+        ("the Iran deal", "who took part?", "iran", "P5+1"),
+        ("Russia and Turkey", "who is its partner there?", "russia_turkey", None),
+        ("Переговоры по Ирану", "а когда это было?", "iran", "2013"),
+        ("Примирение России и Турции", "а кто помог?", "russia_turkey", "Назарбаев"),
+        ("Сирия бойынша келіссөздер", "бұл қашан болды?", "syria", "2017"),
+        xfail(
+            "Минск саммиттері",
+            "ал Иран ше?",
+            "iran",
+            None,
+            reason="Kazakh 'and what about Iran?' is declined (score 50)",
+        ),
+    ],
+)
+def test_follow_up_is_read_against_the_previous_turn(
+    engine: Engine, first: str, follow_up: str, topic: str, lead
+) -> None:
+    _, answer = converse(engine, first, follow_up)
+    assert_topic(answer, topic)
+    if lead:
+        assert lead in reply(engine, answer)[:LEAD_CHARS]
+
+
+def test_follow_up_without_context_is_declined(engine: Engine) -> None:
+    for question in ["when did that happen?", "who else took part?", "а когда это было?"]:
+        assert_declined(engine.answer(question))
+
+
+def test_context_follows_the_latest_topic(engine: Engine) -> None:
+    answers = converse(engine, "Iran nuclear deal", "what about Ukraine?", "when was that?")
+    assert [a.topic for a in answers] == ["iran", "ukraine", "ukraine"]
+    assert "2014" in reply(engine, answers[-1])[:LEAD_CHARS]
+
+
+def test_follow_up_after_a_declined_turn_uses_the_last_answered_one(engine: Engine) -> None:
+    answers = converse(engine, "Iran nuclear deal", "what is the weather like?", "when was that?")
+    assert answers[1].topic is None
+    assert answers[2].topic == "iran"
+
+
+@pytest.mark.parametrize(
+    "off_topic",
+    [
+        "ok bye",
+        "good night",
+        "cool, and who won the match?",
+        "thanks!",
+        "thank you, bye",
+        "lol",
+        "what is the weather there?",
+        "and what about the football?",
+        "nice. do you like pizza?",
+        "спокойной ночи",
+        "спасибо, пока",
+        "а погода там какая?",
+        "рахмет, сау бол",
+        "жақсы, қайырлы түн",
+    ],
+)
+def test_context_never_drags_off_topic_messages_into_an_answer(
+    engine: Engine, off_topic: str
+) -> None:
+    _, answer = converse(engine, "When were the Astana talks on Syria?", off_topic)
+    assert_declined(answer)
+
+
+# --- declining off-topic questions and decoys ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "hello",
+        "how are you?",
+        "What time is it?",
+        "Tell me a joke",
+        "What is the meaning of life?",
+        "What happened in 1995?",
+        "Did Kazakhstan mediate in Yemen?",
+        "Did Kazakhstan mediate between India and Pakistan?",
+        # decoys that share a word with a topic
+        "What is the weather in Tehran?",
+        "Ankara hotels",
+        "Minsk football club",
+        "How many people live in Syria?",
+        "Moscow metro opening hours",
+        "Iran oil exports",
+        "Almaty ski resort",
+        "Astana restaurants",
+        "Geneva watch shops",
+        "Turkish delight recipe",
+        "Russian grammar lessons",
+        "cheap flights to Istanbul",
+        "Iranian films",
+        "Kyiv airport",
+        "What is the population of Kazakhstan?",
+        # Russian
+        "Какая погода в Тегеране?",
+        "Гостиницы в Анкаре",
+        "Футбольный клуб Минск",
+        "Рецепт турецкого кофе",
+        "Население Ирана",
+        "Билеты в Женеву",
+        "курс рубля",
+        # Kazakh
+        "Тегерандағы ауа райы қандай?",
+        "Анкарадағы қонақүйлер",
+        "Иранның халқы қанша?",
+        "Минск футбол клубы",
+        "Женеваға билет қанша тұрады?",
+        "Who is the president of Ukraine now?",
+        xfail(
+            "What is the capital of Turkey?", reason="answered russia_turkey with 'Where: Astana'"
+        ),
+        "Who won the World Cup?",
+        "Сәлем, қалайсың?",
+    ],
+)
+def test_off_topic_and_decoys_are_declined(engine: Engine, question: str) -> None:
+    assert_declined(engine.answer(question))
+
+
+# --- the reply leads with what was asked -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "focus", "lead"),
+    [
+        ("When did Kazakhstan host the Iran talks?", "when", "2013"),
+        xfail(
+            "When did Astana host the Syria talks?",
+            "when",
+            "23 January 2017",
+            reason="leads with 'When: 2015.' (the 2015 rounds fact); 'Syrian talks' leads with "
+            "23 January 2017",
+        ),
+        ("When was the first round of Syrian opposition talks?", "when", "May 2015"),
+        ("When did the second Syrian round take place?", "when", "October 2015"),
+        ("When was Kazakhstan elected to the Security Council?", "when", "2016"),
+        ("When were the Geneva talks on Syria scheduled?", "when", "8 February 2017"),
+        ("In which year did Nazarbayev reconcile Russia and Turkey?", "when", "2016"),
+        ("Когда Казахстан принимал переговоры по Ирану?", "when", "2013"),
+        ("Астанадағы Сирия келіссөздері қашан өтті?", "when", "2017 жылғы 23 қаңтар"),
+        ("Which city hosted the Syria talks in January 2017?", "where", "Astana"),
+        ("Where did the Minsk summits take place?", "where", "Minsk"),
+        ("Где проходили переговоры по Сирии в январе 2017 года?", "where", "Астана"),
+        ("Сирия келіссөздері қайда өтті?", "where", "Астана"),
+        ("Who healed the rift between Russia and Turkey?", "who", "Nazarbayev"),
+        ("Who helped convene the Minsk summits?", "who", "Nazarbayev"),
+        ("Who negotiated with Iran in Kazakhstan?", "who", "P5+1"),
+        ("Кто помог примирить Россию и Турцию?", "who", "Назарбаев"),
+        ("Why was Astana chosen for the Syria talks?", "why", "neutrality"),
+        ("Why did Kazakhstan oppose military options in Syria?", "why", "exacerbate"),
+        ("Why did Kazakhstan work through the OIC?", "why", "ties"),
+        ("Почему Астана была выбрана для переговоров по Сирии?", "why", "Нейтралитет"),
+        ("Неге Астана таңдалды?", "why", "бейтараптығы"),
+        xfail(
+            "Who did Kazakhstan work with in the OIC?",
+            "who",
+            "Turkey",
+            reason="'work' is an unknown word and the question is declined (score 50)",
+        ),
+    ],
+)
+def test_reply_leads_with_what_was_asked(engine: Engine, question: str, focus: str, lead: str):
+    answer = engine.answer(question)
+    assert answer.answered, f"declined {question!r}"
+    assert answer.focus == focus
+    first_sentence = reply(engine, answer)[:LEAD_CHARS]
+    assert lead in first_sentence, first_sentence
+
+
+def test_a_question_without_focus_leads_with_the_title(engine: Engine) -> None:
+    answer = engine.answer("Minsk summits")
+    assert answer.focus is None
+    title = engine.kb.topics["ukraine"].title.en
+    assert reply(engine, answer).startswith(title)
+
+
+# --- reply language --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Syria", "en"),
+        ("sirii peregovory", "en"),
+        ("2016?", "en"),
+        ("", "en"),
+        ("🇰🇿", "en"),
+        ("Сирия", "ru"),
+        ("Переговоры в Астане", "ru"),
+        ("ПЕРЕГОВОРЫ", "ru"),
+        ("Iran и Украина", "ru"),
+        ("Сирия туралы айтыңыз", "kk"),
+        ("Қазақстан", "kk"),
+        ("ҚАЗАҚСТАН", "kk"),
+        ("Иран ядролық", "kk"),
+        ("Iran ядролық deal", "kk"),
+        ("Үкімет", "kk"),
+        ("Һ", "kk"),
+        ("Әлем", "kk"),
+    ],
+)
+def test_language_detection(text: str, lang: str) -> None:
+    assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("Astana talks on Syria", "en"),
+        ("Переговоры в Астане по Сирии", "ru"),
+        ("Сирия бойынша Астана келіссөздері", "kk"),
+    ],
+)
+def test_reply_is_in_the_detected_language(engine: Engine, question: str, lang: str) -> None:
+    answer = engine.answer(question)
+    assert answer.lang == lang
+    text = reply(engine, answer)
+    assert engine.kb.topics["syria"].title.get(lang) in text
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("Astana talks on Syria", "ru"),
+        ("Astana talks on Syria", "kk"),
+        ("Переговоры в Астане по Сирии", "en"),
+        ("Сирия бойынша Астана келіссөздері", "ru"),
+        ("What happened in 2016?", "kk"),
+        ("hello", "ru"),
+    ],
+)
+def test_explicit_language_wins(engine: Engine, question: str, lang: str) -> None:
+    answer = engine.answer(question, lang=lang)
+    assert answer.lang == lang
+    text = reply(engine, answer)
+    if lang == "en":
+        assert not re.search("[а-яё]", text.lower())
+    else:
+        assert re.search("[а-яё]", text.lower())
+
+
+def test_unknown_explicit_language_falls_back_to_detection(engine: Engine) -> None:
+    assert engine.answer("Сирия", lang="de").lang == "ru"
+    assert engine.answer("Сирия", lang=None).lang == "ru"
+
+
+def test_russian_date_answer_is_all_russian(engine: Engine) -> None:
+    answer = engine.answer("Что произошло в 2016 году?")
+    assert answer.lang == "ru"
+    assert not re.search("[a-z]{4,}", reply(engine, answer).lower().split("\n\n")[0])
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "label"),
+    [
+        ("Что было в январе 2017?", "ru", "январь 2017"),
+        ("2017 жылғы қаңтарда не болды?", "kk", "2017 жылғы қаңтар"),
+    ],
+)
+def test_month_date_answer_heading_is_in_the_reply_language(
+    engine: Engine, question: str, lang: str, label: str
+) -> None:
+    answer = engine.answer(question)
+    assert answer.lang == lang
+    heading = reply(engine, answer).splitlines()[0]
+    assert label in heading
+    assert "January" not in heading
+
+
+# --- "did you mean" --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question", ["talks", "negotiations", "переговоры", "келіссөздер"])
+def test_ambiguous_question_offers_candidates(engine: Engine, question: str) -> None:
+    answer = engine.answer(question)
+    assert len(answer.candidates) >= 2
+    assert set(answer.candidates) <= SHIPPED_TOPICS
+    assert len(set(answer.candidates)) == len(answer.candidates)
+    assert answer.topic not in answer.candidates
+
+
+def test_candidates_are_shown_to_the_user(engine: Engine) -> None:
+    answer = engine.answer("talks")
+    text = reply(engine, answer)
+    assert "Did you mean" in text
+    for topic in answer.candidates:
+        assert engine.kb.topics[topic].title.en in text
+
+
+def test_clear_question_offers_no_candidates(engine: Engine) -> None:
+    assert engine.answer("When did Kazakhstan host the Iran talks?").candidates == ()
+
+
+def test_off_topic_question_offers_no_candidates(engine: Engine) -> None:
+    assert engine.answer("Ankara hotels").candidates == ()
+
+
+# --- determinism -----------------------------------------------------------------------------
+
+
+def test_answers_are_deterministic_across_engines(engine: Engine) -> None:
+    other = Engine.load()
+    for question in ["Syria", "talks", "What happened in 2015?", "Iran and Ukraine", "hello"]:
+        assert engine.answer(question) == other.answer(question)
