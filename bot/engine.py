@@ -25,6 +25,8 @@ DECLINE_BELOW = 0.6
 STRONG_EVIDENCE = 0.6
 # A word asking for something the fact base never holds ("population", "recipe") weighs this much.
 OFF_DOMAIN_WEIGHT = 3.0
+# Past this many content words, a message's foreign words together weigh no more than this many.
+CHATTY_LENGTH = 8
 # A second topic is answered too when it has its own words and this share of the best's evidence.
 SECOND_TOPIC_SHARE = 0.5
 # Topics within this share of the best are offered as "did you mean".
@@ -238,9 +240,13 @@ class Engine:
             default=0.0,
         )
 
-    def _own_terms(self, topic: str, analysis: Analysis) -> bool:
-        """Whether the question uses a word that points at this topic alone."""
-        return any(set(self.index.topic_terms.get(m.term, {})) == {topic} for m in analysis.matches)
+    def _own_terms(self, topic: str, analysis: Analysis, least: float) -> bool:
+        """Whether the question uses a word that points at this topic more than at any other."""
+        for match in analysis.matches:
+            evidence = self.index.topic_evidence.get(match.term, {})
+            if evidence.get(topic, 0.0) >= least and max(evidence, key=evidence.get) == topic:
+                return True
+        return False
 
     def _best_fact(self, topic: Topic, analysis: Analysis, context: Turn | None) -> Fact:
         def score(fact: Fact) -> float:
@@ -294,7 +300,8 @@ class Engine:
         best = scores[ranked[0]]
         answered = [ranked[0]]
         for topic in ranked[1:MAX_TOPICS] if analysis.conjunction else ():
-            if scores[topic] >= SECOND_TOPIC_SHARE * best and self._own_terms(topic, analysis):
+            enough = min(SECOND_TOPIC_SHARE * best, STRONG_EVIDENCE)
+            if scores[topic] >= enough and self._own_terms(topic, analysis, STRONG_EVIDENCE):
                 answered.append(topic)
         coverage = self._coverage(analysis, {*answered, followed})
         confidence = coverage * min(1.0, best / STRONG_EVIDENCE)
@@ -323,7 +330,7 @@ class Engine:
         answer only when one of its facts has that date.
         """
         generic = max(2, len(self.kb.topics) // 2)
-        known, foreign = 0.0, analysis.foreign_weight
+        known, foreign = 0.0, float(len(analysis.unknown))
         if analysis.dates:
             fits = any(
                 _date_fit(analysis.dates, fact)
@@ -332,15 +339,25 @@ class Engine:
                 for fact in self.kb.topics[topic].facts
             )
             known, foreign = (known + 1.0, foreign) if fits else (known, foreign + 1.0)
+        sharp = 0
         for match in analysis.matches:
             postings = self.index.topic_terms.get(match.term, {})
+            evidence = self.index.topic_evidence.get(match.term, {})
             if topics.intersection(postings):
                 known += match.similarity
+                sharp += max(evidence.get(t, 0.0) for t in topics if t) >= TOPICAL_EVIDENCE
             elif len(postings) >= generic:
                 known += match.similarity / 2
                 foreign += match.similarity / 2
             else:
                 foreign += match.similarity
+        # chatter: in a long message, or around two words that name the topic, foreign words
+        # are mostly pleasantries; words asking for what we never hold keep their full weight
+        content = len(analysis.matches) + len(analysis.unknown) + len(analysis.off_domain)
+        foreign *= min(1.0, CHATTY_LENGTH / content) if content else 1.0
+        if sharp >= 2:
+            foreign /= 2
+        foreign += OFF_DOMAIN_WEIGHT * len(analysis.off_domain)
         return known / (known + foreign) if known else 0.0
 
     def _topic_answer(

@@ -165,7 +165,8 @@ class Index:
             word, choices, scorer=OSA.distance, score_cutoff=edits, limit=5
         ):
             # typos rarely hit the first letter; demanding it keeps short words from drifting
-            if choice[0] == word[0]:
+            # a three-letter word only by a missing letter ("irn"): "not" is not "non"
+            if choice[0] == word[0] and (len(word) > 3 or len(choice) == 4):
                 return self.surfaces[choice], 1 - distance / max(len(word), len(choice))
         return None
 
@@ -181,7 +182,7 @@ class Index:
             found = self._fuzzy(word, self.latin_surfaces)
             if found:
                 return Match(word, *found)
-            found = self._fuzzy(cyrillic, self.cyrillic_surfaces)
+            found = self._fuzzy(cyrillic, self.cyrillic_surfaces) if len(word) > 4 else None
             if found:
                 return Match(word, found[0], found[1] * TRANSLIT_SIMILARITY)
             return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -12,6 +13,8 @@ from .schema import Fact, Localized, Topic
 from .text import LANGS
 
 DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
+# libyaml parses several times faster than the pure-Python parser, which still words errors
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class KnowledgeError(Exception):
@@ -88,8 +91,7 @@ def _read_topic(path: Path, shown: str) -> tuple[Topic | None, list[str]]:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [f"{shown}:{line}: not valid UTF-8 (byte {exc.start}); save the file as UTF-8"]
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = _parse(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f"{shown}:{mark.line + 1}" if mark else shown
@@ -105,8 +107,9 @@ def _read_topic(path: Path, shown: str) -> tuple[Topic | None, list[str]]:
     if "id" not in data:
         return None, [f"{shown}:1: missing topic id (add 'id: {path.stem}')"]
     try:
-        return Topic.model_validate(data), []
+        topic = Topic.model_validate(data)
     except ValidationError as exc:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)  # only now: for the lines
         problems = []
         for err in exc.errors():
             loc = tuple(err["loc"])
@@ -119,6 +122,15 @@ def _read_topic(path: Path, shown: str) -> tuple[Topic | None, list[str]]:
                 msg = "unknown field (check the spelling)"
             problems.append(f"{where}: {_format_loc(loc)}: {msg}")
         return None, problems
+    return topic, []
+
+
+def _parse(text: str) -> Any:
+    """A file's YAML data; a broken file is parsed again by the pure parser for its wording."""
+    try:
+        return yaml.load(text, Loader=_FAST_LOADER)
+    except yaml.YAMLError:
+        return yaml.safe_load(text)
 
 
 def load_knowledge(directory: str | Path | None = None) -> KnowledgeBase:
@@ -132,11 +144,13 @@ def load_knowledge(directory: str | Path | None = None) -> KnowledgeBase:
     problems: list[str] = []
     topics: dict[str, tuple[Topic, str]] = {}
     fact_files: dict[str, str] = {}
+    unreadable: set[str] = set()  # ids of files that failed: not also blamed on their referrers
     for path in files:
         shown = str(path)
         topic, found = _read_topic(path, shown)
         problems += found
         if topic is None:
+            unreadable.add(path.stem)
             continue
         if topic.id in topics:
             problems.append(
@@ -152,7 +166,7 @@ def load_knowledge(directory: str | Path | None = None) -> KnowledgeBase:
             fact_files[fact.id] = shown
     for topic, shown in topics.values():
         for ref in topic.related:
-            if ref not in topics:
+            if ref not in topics and ref not in unreadable:
                 problems.append(f"{shown}: related topic {ref!r} does not exist")
     if problems:
         raise KnowledgeError("\n".join(problems))

@@ -25,7 +25,7 @@ _PUNCT_FOLD = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "‐":
 
 def normalise(text: str) -> str:
     """NFKC, lower case, no invisible characters, one kind of apostrophe and hyphen, ё as е."""
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).lower()
+    text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE)).lower()
     return text.translate(_PUNCT_FOLD)
 
 

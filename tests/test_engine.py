@@ -115,11 +115,6 @@ def test_normalisation_case_and_punctuation(engine: Engine, question: str, topic
     assert_topic(engine.answer(question), topic)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="normalise applies NFKC before removing invisible characters, so a letter and its "
-    "combining accent split by one are never composed (normalise is not idempotent)",
-)
 def test_invisible_character_between_letter_and_accent() -> None:
     assert normalise("Ре\u200b\u0308ц") == normalise("Рёц")
     assert normalise(normalise("A\x08\u0300")) == normalise("A\x08\u0300")
@@ -373,11 +368,7 @@ def _facts_dated_exactly(engine: Engine, label: str) -> set[str]:
         ("What happened in 2016?", "2016"),
         ("Anything from 2016?", "2016"),
         ("Что произошло в 2016 году?", "2016"),
-        xfail(
-            "2016 жылы қандай оқиғалар болды?",
-            "2016",
-            reason="only rift_healed_2016 is listed; elected_2016 is left out",
-        ),
+        ("2016 жылы қандай оқиғалар болды?", "2016"),
         ("What did Kazakhstan do in 2015?", "2015"),
         ("Kazakhstan in 2013", "2013"),
         ("2013", "2013"),
@@ -525,30 +516,26 @@ def test_bare_keywords_and_acronyms(engine: Engine, question: str, topic: str) -
             "Рахмет!",
             "iran",
         ),
-        xfail(
+        (
             "Hi there! Hope you are doing well. I'm a student writing an essay and I was "
             "wondering, if it's not too much trouble, what role Kazakhstan played in bringing "
             "Iran and the world powers together over the nuclear issue? Thanks so much in advance!",
             "iran",
-            reason="pleasantry words count as unknown evidence; declined (score 50)",
         ),
-        xfail(
+        (
             "Good morning :) my grandfather keeps telling stories about the Minsk summits and "
             "I honestly never understood what Kazakhstan had to do with them, could you explain?",
             "ukraine",
-            reason="chat words ('grandfather', 'stories', 'honestly') dilute coverage; declined",
         ),
-        xfail(
+        (
             "Привет! Извините за беспокойство, я готовлю доклад для университета и хотела бы "
             "узнать, как Казахстан помогал урегулированию сирийского конфликта. Заранее спасибо!",
             "syria",
-            reason="Russian pleasantries count as unknown words and 'университет' as off-domain",
         ),
-        xfail(
+        (
             "Сәлеметсіз бе! Мен мектепте баяндама дайындап жатырмын, Қазақстанның БҰҰ Қауіпсіздік "
             "Кеңесіндегі мүшелігі туралы айтып бере аласыз ба? Рахмет!",
             "unsc",
-            reason="Kazakh chat words ('мектепте', 'баяндама', 'дайындап') are unknown; declined",
         ),
     ],
 )
@@ -570,38 +557,23 @@ def test_chatty_when_question_still_leads_with_the_date(engine: Engine) -> None:
     ("question", "topics"),
     [
         ("Iran and Ukraine", {"iran", "ukraine"}),
-        xfail(
+        (
             "What did Kazakhstan do about the Iran deal and the Minsk summits?",
             {"iran", "ukraine"},
-            reason="only ukraine is answered",
         ),
         ("OIC and Iran", {"oic", "iran"}),
         ("Иран и Украина", {"iran", "ukraine"}),
         ("Иран мен Украина туралы", {"iran", "ukraine"}),
-        xfail(
-            "What did Kazakhstan do about Syria and Iran?",
-            {"syria", "iran"},
-            reason="Syria words also index russia_turkey, so syria is never 'own' second topic",
-        ),
-        xfail(
-            "What did Kazakhstan do about Syria and Ukraine?",
-            {"syria", "ukraine"},
-            reason="only ukraine is answered; syria is offered as a candidate",
-        ),
-        xfail(
-            "Сирия и Украина",
-            {"syria", "ukraine"},
-            reason="only ukraine is answered; syria is offered as a candidate",
-        ),
-        xfail(
+        ("What did Kazakhstan do about Syria and Iran?", {"syria", "iran"}),
+        ("What did Kazakhstan do about Syria and Ukraine?", {"syria", "ukraine"}),
+        ("Сирия и Украина", {"syria", "ukraine"}),
+        (
             "Tell me about the OIC and the UN Security Council",
             {"oic", "unsc"},
-            reason="only unsc is answered; oic gets no share of the score",
         ),
-        xfail(
+        (
             "Russia-Turkey and Ukraine",
             {"russia_turkey", "ukraine"},
-            reason="only russia_turkey is answered",
         ),
     ],
 )
@@ -640,13 +612,7 @@ def test_two_topic_answer_has_a_fact_for_each(engine: Engine) -> None:
         ("Переговоры по Ирану", "а когда это было?", "iran", "2013"),
         ("Примирение России и Турции", "а кто помог?", "russia_turkey", "Назарбаев"),
         ("Сирия бойынша келіссөздер", "бұл қашан болды?", "syria", "2017"),
-        xfail(
-            "Минск саммиттері",
-            "ал Иран ше?",
-            "iran",
-            None,
-            reason="Kazakh 'and what about Iran?' is declined (score 50)",
-        ),
+        ("Минск саммиттері", "ал Иран ше?", "iran", None),
     ],
 )
 def test_follow_up_is_read_against_the_previous_turn(
@@ -746,9 +712,7 @@ def test_context_never_drags_off_topic_messages_into_an_answer(
         "Минск футбол клубы",
         "Женеваға билет қанша тұрады?",
         "Who is the president of Ukraine now?",
-        xfail(
-            "What is the capital of Turkey?", reason="answered russia_turkey with 'Where: Astana'"
-        ),
+        ("What is the capital of Turkey?"),
         "Who won the World Cup?",
         "Сәлем, қалайсың?",
     ],
@@ -764,13 +728,7 @@ def test_off_topic_and_decoys_are_declined(engine: Engine, question: str) -> Non
     ("question", "focus", "lead"),
     [
         ("When did Kazakhstan host the Iran talks?", "when", "2013"),
-        xfail(
-            "When did Astana host the Syria talks?",
-            "when",
-            "23 January 2017",
-            reason="leads with 'When: 2015.' (the 2015 rounds fact); 'Syrian talks' leads with "
-            "23 January 2017",
-        ),
+        ("When did Astana host the Syria talks?", "when", "23 January 2017"),
         ("When was the first round of Syrian opposition talks?", "when", "May 2015"),
         ("When did the second Syrian round take place?", "when", "October 2015"),
         ("When was Kazakhstan elected to the Security Council?", "when", "2016"),
@@ -791,12 +749,7 @@ def test_off_topic_and_decoys_are_declined(engine: Engine, question: str) -> Non
         ("Why did Kazakhstan work through the OIC?", "why", "ties"),
         ("Почему Астана была выбрана для переговоров по Сирии?", "why", "Нейтралитет"),
         ("Неге Астана таңдалды?", "why", "бейтараптығы"),
-        xfail(
-            "Who did Kazakhstan work with in the OIC?",
-            "who",
-            "Turkey",
-            reason="'work' is an unknown word and the question is declined (score 50)",
-        ),
+        ("Who did Kazakhstan work with in the OIC?", "who", "Turkey"),
     ],
 )
 def test_reply_leads_with_what_was_asked(engine: Engine, question: str, focus: str, lead: str):

@@ -64,11 +64,9 @@ CASCADE = "a topic that fails to load also makes every related: reference to it 
         "duplicate_topic_id",
         "duplicate_fact_id",
         "unknown_related_topic",
-        pytest.param("yaml_syntax", marks=pytest.mark.xfail(strict=True, reason=CASCADE)),
-        pytest.param("unknown_date_format", marks=pytest.mark.xfail(strict=True, reason=CASCADE)),
-        pytest.param(
-            "missing_english_fact_text", marks=pytest.mark.xfail(strict=True, reason=CASCADE)
-        ),
+        "yaml_syntax",
+        "unknown_date_format",
+        "missing_english_fact_text",
     ],
 )
 def test_only_the_broken_file_is_blamed(tmp_path, name: str) -> None:
