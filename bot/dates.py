@@ -11,6 +11,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 PARTS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
 
@@ -52,13 +53,13 @@ class DatePoint:
             self.year, 1 if self.month is None else self.month, 1 if self.day is None else self.day
         )
 
-    @property
+    @cached_property
     def first_day(self) -> date:
         if self.part:
             return date(self.year, PARTS[self.part][0], 1)
         return date(self.year, self.month or 1, self.day or 1)
 
-    @property
+    @cached_property
     def last_day(self) -> date:
         month = PARTS[self.part][1] if self.part else self.month or 12
         if self.day:
@@ -93,11 +94,11 @@ class DateSpan:
     start: DatePoint
     end: DatePoint | None = None
 
-    @property
+    @cached_property
     def first_day(self) -> date:
         return self.start.first_day
 
-    @property
+    @cached_property
     def last_day(self) -> date:
         return (self.end or self.start).last_day
 
@@ -108,6 +109,21 @@ class DateSpan:
 
     def __str__(self) -> str:
         return self.label("en")
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: object, handler: object) -> object:
+        """How pydantic reads a fact's date from YAML: a string, or a bare year."""
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_plain_validator_function(_span_from_yaml)
+
+
+def _span_from_yaml(value: object) -> DateSpan:
+    if isinstance(value, DateSpan):
+        return value
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return parse_date_spec(value)
+    raise ValueError(f"unknown date format {value!r}")
 
 
 _POINT = re.compile(
@@ -188,17 +204,21 @@ class DateQuery:
         return label.replace("2000 жылғы ", "").replace(" 2000", "")
 
 
-_MONTH_PATTERNS: list[tuple[re.Pattern[str], int]] = []
-for _i, (_en, _ru, _kk) in enumerate(zip(MONTHS_EN, MONTHS_RU_NOM, MONTHS_KK, strict=True)):
-    _stem_ru = _ru[:-1] if _ru.endswith(("ь", "й")) else _ru
-    _forms = [_en.lower(), _en[:3].lower() + r"\.?", _stem_ru + r"[ьяеюйа]?", _kk + r"\w*"]
-    if _en == "May":
-        # "may" is also a verb: only a month next to a number
-        _forms[:2] = []
-    if _en == "March":
-        _forms[:2] = ["march", r"mar\."]
-    _MONTH_PATTERNS.append((re.compile("|".join(_forms)), _i + 1))
+def _month_words() -> dict[str, int]:
+    """Month names as written in questions: English names and abbreviations, Russian cases."""
+    table: dict[str, int] = {}
+    for number, (en, ru) in enumerate(zip(MONTHS_EN, MONTHS_RU_NOM, strict=True), start=1):
+        stem = ru[:-1] if ru.endswith(("ь", "й")) else ru
+        table.update({stem + ending: number for ending in ("", "ь", "я", "е", "ю", "й", "а")})
+        if en != "May":  # "may" is also a verb: a month only next to a number
+            table[en.lower()] = number
+            table[en[:3].lower()] = number
+    del table["mar"]  # "mar" is a word; "mar." is March
+    table["sept"] = 9
+    return table
 
+
+_MONTH_WORDS = _month_words()
 _MONTH_WORD = r"[a-zа-яёәғқңөұүһі]+\.?"
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
 _RANGE = re.compile(rf"\b({_YEAR})\s*(?:-|–|—|to|until|till|по|до|and|и|бен|мен)\s*({_YEAR})\b")
@@ -212,13 +232,15 @@ _YEAR_ONLY = re.compile(rf"(?<![\d+])({_YEAR})(?![\d+])")
 
 def month_number(word: str, *, beside_number: bool = False) -> int | None:
     """The month a word names in English, Russian or Kazakh ('Jan', 'январе', 'қаңтарда')."""
-    word = word.lower().rstrip(".")
-    if beside_number and word in ("may", "мая", "мае", "май"):
+    bare = word.lower().rstrip(".")
+    if beside_number and bare in ("may", "мая", "мае", "май"):
         return 5
-    for pattern, number in _MONTH_PATTERNS:
-        if pattern.fullmatch(word):
-            return number
-    return None
+    if bare in _MONTH_WORDS:
+        return _MONTH_WORDS[bare]
+    if word.lower() == "mar.":
+        return 3
+    # Kazakh endings pile up on the name: "қаңтарда", "қазанның"
+    return next((n for n, name in enumerate(MONTHS_KK, start=1) if bare.startswith(name)), None)
 
 
 def find_dates(text: str) -> tuple[list[DateQuery], str]:

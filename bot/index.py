@@ -36,6 +36,7 @@ FACT_TEXT_TOPIC_WEIGHT = 0.6  # a fact's words also say something about its topi
 TRANSLIT_SIMILARITY = 0.95
 FUZZY_MIN_LENGTH = 3
 RESOLVE_CACHE_SIZE = 50_000
+MIN_EVIDENCE = 0.01
 
 
 def pair_term(first: str, second: str) -> str:
@@ -60,8 +61,9 @@ class Index:
     topic_terms: dict[str, dict[str, float]] = field(default_factory=lambda: defaultdict(dict))
     fact_terms: dict[str, dict[str, float]] = field(default_factory=lambda: defaultdict(dict))
     surfaces: dict[str, str] = field(default_factory=dict)  # written word -> term
-    latin_surfaces: list[str] = field(default_factory=list)
-    cyrillic_surfaces: list[str] = field(default_factory=list)
+    # written words by first letter: a typo rarely hits the first letter, so fuzzy lookup
+    # searches only the words that share it
+    surfaces_by_initial: dict[str, list[str]] = field(default_factory=dict)
     # what one occurrence of a term says for each topic: its weight there, times its share
     topic_evidence: dict[str, dict[str, float]] = field(default_factory=dict)
     facts_per_term_in_topic: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -124,7 +126,10 @@ class Index:
     def _finish(self, kb: KnowledgeBase) -> None:
         for term, postings in self.topic_terms.items():
             total = sum(postings.values())
-            self.topic_evidence[term] = {t: w * w / total for t, w in postings.items()}
+            evidence = {t: w * w / total for t, w in postings.items()}
+            # a word spread over hundreds of topics says next to nothing for each: leave it out,
+            # so that answering never walks long postings
+            self.topic_evidence[term] = {t: e for t, e in evidence.items() if e >= MIN_EVIDENCE}
         topic_of = {fact_id: topic.id for fact_id, (topic, _) in kb.facts.items()}
         for term, postings in self.fact_terms.items():
             for fact_id in postings:
@@ -133,7 +138,7 @@ class Index:
         self._text_terms.clear()
         self._word_terms.clear()
         for word in self.surfaces:
-            (self.cyrillic_surfaces if is_cyrillic(word) else self.latin_surfaces).append(word)
+            self.surfaces_by_initial.setdefault(word[0], []).append(word)
         self.topic_terms = dict(self.topic_terms)
         self.fact_terms = dict(self.fact_terms)
 
@@ -156,7 +161,8 @@ class Index:
                 return term
         return None
 
-    def _fuzzy(self, word: str, choices: list[str]) -> tuple[str, float] | None:
+    def _fuzzy(self, word: str) -> tuple[str, float] | None:
+        choices = self.surfaces_by_initial.get(word[:1])
         if len(word) < FUZZY_MIN_LENGTH or not choices:
             return None
         # a typo is an edit or two (a swap counts once); "convention" is not "convening"
@@ -164,9 +170,8 @@ class Index:
         for choice, distance, _ in process.extract(
             word, choices, scorer=OSA.distance, score_cutoff=edits, limit=5
         ):
-            # typos rarely hit the first letter; demanding it keeps short words from drifting
             # a three-letter word only by a missing letter ("irn"): "not" is not "non"
-            if choice[0] == word[0] and (len(word) > 3 or len(choice) == 4):
+            if len(word) > 3 or len(choice) == 4:
                 return self.surfaces[choice], 1 - distance / max(len(word), len(choice))
         return None
 
@@ -179,14 +184,14 @@ class Index:
             term = self._exact(cyrillic)
             if term:
                 return Match(word, term, TRANSLIT_SIMILARITY)
-            found = self._fuzzy(word, self.latin_surfaces)
+            found = self._fuzzy(word)
             if found:
                 return Match(word, *found)
-            found = self._fuzzy(cyrillic, self.cyrillic_surfaces) if len(word) > 4 else None
+            found = self._fuzzy(cyrillic) if len(word) > 4 else None
             if found:
                 return Match(word, found[0], found[1] * TRANSLIT_SIMILARITY)
             return None
-        found = self._fuzzy(word, self.cyrillic_surfaces if is_cyrillic(word) else [])
+        found = self._fuzzy(word) if is_cyrillic(word) else None
         if found:
             return Match(word, *found)
         # Kazakh endings the stemmer left: try the word without its last letters

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from .loader import parse_yaml
 from .text import LANGS, normalise, stem_for, stems, words
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
@@ -51,7 +50,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     roles: set[str] = set()
     countries: set[str] = set()
     for lang in LANGS:
-        data = yaml.safe_load((directory / f"{lang}.yaml").read_text(encoding="utf-8"))
+        data = parse_yaml((directory / f"{lang}.yaml").read_text(encoding="utf-8"))
         for word in _entries(data.get("stopwords", "")):
             stop |= _forms(word, lang)
         for name, items in (data.get("focus") or {}).items():

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 
 from .schema import Fact, Localized, Topic
 from .text import LANGS
@@ -91,7 +91,7 @@ def _read_topic(path: Path, shown: str) -> tuple[Topic | None, list[str]]:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [f"{shown}:{line}: not valid UTF-8 (byte {exc.start}); save the file as UTF-8"]
     try:
-        data = _parse(text)
+        data = parse_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f"{shown}:{mark.line + 1}" if mark else shown
@@ -106,8 +106,10 @@ def _read_topic(path: Path, shown: str) -> tuple[Topic | None, list[str]]:
         ]
     if "id" not in data:
         return None, [f"{shown}:1: missing topic id (add 'id: {path.stem}')"]
+    from pydantic import ValidationError  # only when files are parsed: answering never needs it
+
     try:
-        topic = Topic.model_validate(data)
+        topic = _topic_validator().validate_python(data)
     except ValidationError as exc:
         node = yaml.compose(text, Loader=yaml.SafeLoader)  # only now: for the lines
         problems = []
@@ -118,15 +120,23 @@ def _read_topic(path: Path, shown: str) -> tuple[Topic | None, list[str]]:
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "missing":
                 msg = "missing required field"
-            elif err["type"] == "extra_forbidden":
+            elif err["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
                 msg = "unknown field (check the spelling)"
             problems.append(f"{where}: {_format_loc(loc)}: {msg}")
         return None, problems
     return topic, []
 
 
-def _parse(text: str) -> Any:
-    """A file's YAML data; a broken file is parsed again by the pure parser for its wording."""
+@cache
+def _topic_validator() -> Any:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(Topic)
+
+
+def parse_yaml(text: str) -> Any:
+    """YAML data, parsed by libyaml; broken YAML is parsed again by the pure parser for its
+    wording, so error messages are the same wherever libyaml is missing."""
     try:
         return yaml.load(text, Loader=_FAST_LOADER)
     except yaml.YAMLError:

@@ -16,6 +16,7 @@ from .locales import t
 from .schema import Fact, Topic
 
 BULLET = "•"
+DECLINE_TOPICS = 12  # a decline lists this many topics at most; /topics has them all
 
 
 class Plain:
@@ -150,10 +151,16 @@ def render_date_answer(answer: Answer, kb: KnowledgeBase, markup: Markup = Plain
     return "\n".join(lines) + "\n\n" + "\n".join(footer[-1:])
 
 
-def topic_list(kb: KnowledgeBase, lang: str, markup: Markup = Plain) -> str:
-    return "\n".join(
-        f"/{topic.id} — {markup.escape(topic.title.get(lang))}" for topic in kb.topics.values()
-    )
+def topic_list(
+    kb: KnowledgeBase, lang: str, markup: Markup = Plain, limit: int | None = None
+) -> str:
+    """One line per topic with its command; past `limit`, a pointer to /topics."""
+    topics = list(kb.topics.values())
+    shown = topics if limit is None else topics[:limit]
+    lines = [f"/{topic.id} — {markup.escape(topic.title.get(lang))}" for topic in shown]
+    if len(shown) < len(topics):
+        lines.append(markup.escape(t(lang, "more_topics", value=len(topics) - len(shown))))
+    return "\n".join(lines)
 
 
 def render_decline(answer: Answer, kb: KnowledgeBase, markup: Markup = Plain) -> str:
@@ -166,7 +173,8 @@ def render_decline(answer: Answer, kb: KnowledgeBase, markup: Markup = Plain) ->
     if answer.candidates:
         titles = ", ".join(kb.topics[c].title.get(lang) for c in answer.candidates)
         lines.append(markup.escape(t(lang, "did_you_mean", value=titles)))
-    lines += ["", markup.escape(t(lang, "topics_intro")), topic_list(kb, lang, markup)]
+    topics = topic_list(kb, lang, markup, DECLINE_TOPICS)
+    lines += ["", markup.escape(t(lang, "topics_intro")), topics]
     return "\n".join(lines)
 
 

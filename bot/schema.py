@@ -1,91 +1,105 @@
-"""The fact base's schema: what a topic file may hold, checked by pydantic at load time."""
+"""The fact base's schema: what a topic file may hold.
+
+Plain frozen dataclasses, so that answering a question never needs pydantic; the loader
+validates files into them with pydantic (which reads these classes and their checks)
+only when it actually parses YAML.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import re
+from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, field_validator
-
-from .dates import DateSpan, parse_date_spec
+from .dates import DateSpan
 from .text import LANGS
 
-ID_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"  # a Telegram command: lowercase, at most 32 characters
+ID_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,31}")  # a Telegram command: lowercase, ≤ 32 chars
+STRICT = {"extra": "forbid"}  # pydantic config: a misspelt key is an error, never dropped data
 
 
-class _Strict(BaseModel):
-    """Unknown keys are errors, so a misspelt key never silently drops data."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
-
-
-def _non_blank(value: str | None) -> str | None:
-    if value is not None and not value.strip():
-        raise ValueError("must not be empty")
-    return value.strip() if value is not None else None
+def _check_id(value: str, what: str) -> None:
+    if not ID_PATTERN.fullmatch(value):
+        raise ValueError(
+            f"{what} id {value!r} must be lowercase letters, digits and underscores, "
+            "starting with a letter, at most 32 characters"
+        )
 
 
-class Localized(_Strict):
+@dataclass(frozen=True)
+class Localized:
     """A text in English (required), Russian and Kazakh (each falls back to English)."""
+
+    __pydantic_config__ = STRICT
 
     en: str
     ru: str | None = None
     kk: str | None = None
 
-    _check = field_validator("en", "ru", "kk")(_non_blank)
+    def __post_init__(self) -> None:
+        for lang in LANGS:
+            value = getattr(self, lang)
+            if value is not None and not value.strip():
+                raise ValueError(f"the {lang} text must not be empty")
 
     def get(self, lang: str) -> str:
-        return getattr(self, lang, None) or self.en
+        return (getattr(self, lang, None) or self.en).strip()
 
     def missing(self) -> list[str]:
         return [lang for lang in LANGS if not getattr(self, lang)]
 
 
-class LocalizedWords(_Strict):
+@dataclass(frozen=True)
+class LocalizedWords:
     """Matching vocabulary per language: words and phrases people use for a topic or fact."""
 
-    en: list[str] = []
-    ru: list[str] = []
-    kk: list[str] = []
+    __pydantic_config__ = STRICT
+
+    en: tuple[str, ...] = ()
+    ru: tuple[str, ...] = ()
+    kk: tuple[str, ...] = ()
 
     def items(self) -> list[tuple[str, str]]:
         return [(lang, word) for lang in LANGS for word in getattr(self, lang)]
 
 
-def _to_span(value: object) -> DateSpan | None:
-    if value is None or isinstance(value, DateSpan):
-        return value
-    if isinstance(value, str | int):
-        return parse_date_spec(value)
-    raise ValueError(f"unknown date format {value!r}")
-
-
-Date = Annotated[DateSpan | None, PlainValidator(_to_span)]
-
-
-class Fact(_Strict):
+@dataclass(frozen=True)
+class Fact:
     """One statement of the source document; dated events carry a structured date."""
 
-    id: str = Field(pattern=ID_PATTERN)
-    date: Date = None
+    __pydantic_config__ = STRICT
+
+    id: str
     text: Localized
+    date: DateSpan | None = None
     place: Localized | None = None
     people: Localized | None = None
     reason: Localized | None = None
     keywords: LocalizedWords = LocalizedWords()
     source: str | None = None
 
+    def __post_init__(self) -> None:
+        _check_id(self.id, "fact")
 
-class Topic(_Strict):
+
+@dataclass(frozen=True)
+class Topic:
     """One initiative: a file in knowledge/, and a slash command in the bot."""
 
-    id: str = Field(pattern=ID_PATTERN)
-    order: int = 100
+    __pydantic_config__ = STRICT
+
+    id: str
     title: Localized
     summary: Localized
-    related: list[str] = []
     source: str
+    facts: tuple[Fact, ...]
+    order: int = 100
+    related: tuple[str, ...] = ()
     keywords: LocalizedWords = LocalizedWords()
-    facts: list[Fact] = Field(min_length=1)
+
+    def __post_init__(self) -> None:
+        _check_id(self.id, "topic")
+        if not self.facts:
+            raise ValueError("a topic needs at least one fact")
 
     def source_of(self, fact: Fact) -> str:
         return fact.source or self.source
