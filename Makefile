@@ -31,5 +31,9 @@ lint: $(STAMP)
 eval: $(STAMP)
 	$(PY) -m bot eval ../shared/eval/dev_questions.yaml
 
+## Benchmarks of issue 4: prints the table and writes benchmarks/RESULTS.md.
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -1,4 +1,4 @@
-"""The command line: `python -m bot ask|console|validate|eval|run`.
+"""The command line: `python -m bot ask|console|validate|eval|run|report|health`.
 
 Telegram is imported only by `run`, so the other commands start fast.
 """
@@ -10,19 +10,24 @@ import json
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .engine import Answer, Engine, Turn
 from .loader import KnowledgeError, load_knowledge
 from .settings import Settings
 from .text import LANGS
 
+if TYPE_CHECKING:
+    from .unanswered import UnansweredLog
+
 EXIT_BAD_KNOWLEDGE = 2
 
 
 def _engine(args: argparse.Namespace) -> Engine:
-    directory = args.knowledge or Settings.from_env().knowledge_dir
-    return Engine(load_knowledge(directory))
+    from .engine_cache import load_engine
+
+    settings = Settings.from_env()
+    return load_engine(args.knowledge or settings.knowledge_dir, settings.cache_dir)
 
 
 def answer_json(engine: Engine, answer: Answer) -> str:
@@ -91,13 +96,23 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_console(args: argparse.Namespace) -> int:
-    from .render import topic_list
+    from .unanswered import open_unanswered_log
 
     engine = _engine(args)
+    unanswered = open_unanswered_log(Settings.from_env())
+    try:
+        return _chat(engine, args.lang, unanswered)
+    finally:
+        unanswered.close()
+
+
+def _chat(engine: Engine, lang: str | None, unanswered: UnansweredLog) -> int:
+    from .render import topic_list
+
     interactive = sys.stdin.isatty()
     if interactive:
         print("Ask about Kazakhstan's diplomacy initiatives (Ctrl-D to quit). Topics:")
-        print(topic_list(engine.kb, args.lang or "en") + "\n")
+        print(topic_list(engine.kb, lang or "en") + "\n")
     context: list[Turn] = []
     while True:
         try:
@@ -109,10 +124,11 @@ def cmd_console(args: argparse.Namespace) -> int:
             return 0
         if not line.strip():
             continue
-        answer = engine.answer(line.strip(), args.lang, context)
+        answer = engine.answer(line.strip(), lang, context)
         if answer.answered:
             context = [*context[-4:], answer.turn]
         _emit(engine, answer, False, sys.stdout)
+        unanswered.record(answer)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -134,7 +150,26 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from .telegram.app import run
 
-    return run(Settings.from_env(), knowledge_dir=args.knowledge)
+    return run(Settings.from_env(), knowledge_dir=args.knowledge, webhook=args.webhook)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .unanswered import open_unanswered_log, report
+
+    log = open_unanswered_log(Settings.from_env())
+    try:
+        print(report(log, args.since, args.top))
+    finally:
+        log.close()
+    return 0
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    from .health import check
+
+    healthy, reason = check(Settings.from_env())
+    print(reason, file=sys.stdout if healthy else sys.stderr)
+    return 0 if healthy else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -173,7 +208,20 @@ def build_parser() -> argparse.ArgumentParser:
     ev.set_defaults(func=cmd_eval)
 
     run = with_knowledge(sub.add_parser("run", help="start the Telegram bot (long polling)"))
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="serve a webhook instead (WEBHOOK_URL, WEBHOOK_SECRET, LISTEN, PORT), for replicas",
+    )
     run.set_defaults(func=cmd_run)
+
+    rep = sub.add_parser("report", help="the most frequent unanswered questions, grouped")
+    rep.add_argument("--since", type=float, default=30, metavar="DAYS", help="default: 30")
+    rep.add_argument("--top", type=int, default=20, metavar="N", help="groups shown (default 20)")
+    rep.set_defaults(func=cmd_report)
+
+    health = sub.add_parser("health", help="exit 0 if the running bot is healthy (HEALTHCHECK)")
+    health.set_defaults(func=cmd_health)
     return parser
 
 

@@ -13,6 +13,8 @@ from telegram.ext import Application
 
 # `async with start_bot() as app:` (the conftest fixture) runs the bot; twice is a restart.
 StartBot = Callable[[], AbstractAsyncContextManager[Application]]
+# `async with serve_bot(**settings) as app:` runs it through delivery.py's polling loop.
+ServeBot = Callable[..., AbstractAsyncContextManager[Application]]
 
 GROUP = -100500  # a group chat id (negative: the fake infers the type)
 PROBE = f"/help@{BOT_USERNAME}"

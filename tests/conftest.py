@@ -2,18 +2,39 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import dataclasses
+import os
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from bot_harness import StartBot
+from bot_harness import ServeBot, StartBot
 from fake_telegram import FakeTelegram, polling
+from redis_server import redis_server
 from telegram.ext import Application
 
 from bot.engine import Engine
 from bot.settings import Settings
-from bot.telegram.app import build_application
+from bot.telegram.app import ALLOWED_UPDATES, build_application
+from bot.telegram.delivery import serve_polling
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _unanswered_log_outside_the_repo(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """`python -m bot console` runs record declined questions: keep them out of the tree."""
+    if "UNANSWERED_PATH" not in os.environ:
+        folder = tmp_path_factory.mktemp("unanswered")
+        os.environ["UNANSWERED_PATH"] = str(folder / "unanswered.sqlite3")
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    """A throwaway redis-server (the test is skipped where none is installed)."""
+    with redis_server(tmp_path / "redis") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +56,10 @@ def state_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def bot_settings(tg: FakeTelegram, state_path: Path) -> Settings:
-    return Settings(token=tg.token, api_base_url=tg.base_url, state_path=state_path)
+    # Flood limits on a 100 times faster clock: tests send many messages to one chat quickly.
+    return Settings(
+        token=tg.token, api_base_url=tg.base_url, state_path=state_path, rate_time_scale=0.01
+    )
 
 
 @pytest.fixture
@@ -64,3 +88,25 @@ async def bot(tg: FakeTelegram, start_bot: StartBot) -> AsyncIterator[Applicatio
     async with start_bot() as app:
         tg.clear_calls()
         yield app
+
+
+@pytest.fixture
+def serve_bot(tg: FakeTelegram, bot_settings: Settings, engine: Engine) -> ServeBot:
+    """`async with serve_bot(...) as app:` runs the bot as `python -m bot run` does (our own
+    polling loop, delivery.py), in this process; keyword arguments override settings, and
+    `engine=` another fact base. The block runs once the bot polls."""
+
+    @contextlib.asynccontextmanager
+    async def serve(engine: Engine = engine, **overrides: Any) -> AsyncIterator[Application]:
+        settings = dataclasses.replace(bot_settings, poll_timeout=1, **overrides)
+        app = build_application(settings, engine)
+        stop = asyncio.Event()
+        task = asyncio.create_task(serve_polling(app, settings, ALLOWED_UPDATES, stop))
+        try:
+            await tg.wait_for_calls("getUpdates")
+            yield app
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 30)
+
+    return serve

@@ -226,14 +226,15 @@ class FakeTelegram:
 
     # ------------------------------------------------------------------ lifecycle
 
-    async def start(self) -> None:
-        """Bind to a random free port on 127.0.0.1 so parallel test runs never collide."""
+    async def start(self, port: int = 0) -> None:
+        """Bind to a random free port on 127.0.0.1 so parallel test runs never collide
+        (or to ``port``: the same one again after ``stop``, see ``refuse_connections``)."""
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_method)
         app.router.add_route("*", "/file/bot{token}/{path:.*}", self._handle_file)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         self._port = self._runner.addresses[0][1]
         self._closing = False
@@ -367,6 +368,18 @@ class FakeTelegram:
             template = _ERROR_DESCRIPTIONS.get(status, f"Error {status}")
             description = template.format(retry_after=retry_after)
         self._faults[method.lower()].append(_Fault(status, times, retry_after, description))
+
+    def clear_faults(self) -> None:
+        """Forget the faults ``fail_next`` queued and not yet used."""
+        self._faults.clear()
+
+    async def refuse_connections(self, seconds: float) -> None:
+        """Go away for ``seconds``, as a cut network does: connections are refused, then the
+        server comes back on the same port with its state (pending updates, messages) kept."""
+        port = self._port
+        await self.stop()
+        await asyncio.sleep(seconds)
+        await self.start(port or 0)
 
     def delay(self, method: str, seconds: float) -> None:
         """Answer every later call of ``method`` only after ``seconds`` (0 clears it)."""

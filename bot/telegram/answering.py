@@ -37,8 +37,20 @@ async def answer_question(message: Message, question: str, context: BotContext) 
     followed_up = bool(history) and answer.topic in history[-1].topics
     keyboard = answer_keyboard(answer, context.kb, share_query(answer, followed_up))
     text = render_answer(answer, context.kb, Html)
+    if in_group(message) and context.services.bursts.is_repeat(message.chat.id, question, text):
+        log.info("A group asked the same question again within seconds; answered once")
+        return
     sent = await reply_html(message, text, keyboard, quote=in_group(message))
     context.conversations.remember(message.chat, message.from_user, answer.turn, sent)
+    record_unanswered(answer, context)
+
+
+def record_unanswered(answer: Answer, context: BotContext) -> None:
+    """Declined and unsure answers go to the maintainers' report; a failing store costs nothing."""
+    try:
+        context.services.unanswered.record(answer)
+    except Exception:
+        log.exception("Could not record an unanswered question")
 
 
 async def send_topic(

@@ -4,13 +4,14 @@
 
 Optional: TELEGRAM_API_BASE_URL (a self-hosted Bot API server), BOT_STATE_PATH (the
 SQLite file for /lang choices and message records), LOG_LEVEL.
+`python -m bot run --webhook` serves a webhook instead (webhook.py), for replicas that share
+STATE_URL (shared_store.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import signal
 import sys
 from pathlib import Path
 
@@ -18,7 +19,6 @@ from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -32,14 +32,20 @@ from telegram.ext import (
 
 from ..engine import Engine
 from ..settings import Settings
+from ..unanswered import open_unanswered_log
 from . import handlers
 from .addressing import NEW_HUMAN_MESSAGE
 from .context import BotContext, Services, install_services
 from .conversation import Conversations
+from .delivery import serve_polling
+from .flood import FloodLimiter
+from .liveness import install_heartbeat
 from .logs import configure_logging, protect_token
 from .menu import FIXED_COMMANDS, register_menu
 from .ordering import PerChatUpdateProcessor
-from .store import SqliteStateStore, StateStore
+from .shared_store import open_state_store
+from .store import StateStore
+from .webhook import configuration_problem, serve_until_signalled
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +55,7 @@ MAX_RETRIES = 5
 ALLOWED_UPDATES = [Update.MESSAGE, Update.INLINE_QUERY, Update.CALLBACK_QUERY]
 EXIT_NO_TOKEN = 3
 EXIT_UNREACHABLE = 4
+EXIT_BAD_CONFIG = 5
 _BOTFATHER_HINT = (
     "create a bot with @BotFather (https://t.me/BotFather, /newbot) "
     "and set TELEGRAM_BOT_TOKEN to the token it gives you"
@@ -60,7 +67,7 @@ def build_application(
 ) -> Application:
     """The bot, ready for run_polling (or for tests, pointed at a fake Bot API)."""
     protect_token(settings.token)
-    store = store or SqliteStateStore(settings.state_path)
+    store = store or open_state_store(settings)
     application = (
         ApplicationBuilder()
         .token(settings.token or "")
@@ -72,14 +79,21 @@ def build_application(
                 allow_sending_without_reply=True,  # the question may be deleted meanwhile
             )
         )
-        .rate_limiter(AIORateLimiter(max_retries=MAX_RETRIES))
+        .rate_limiter(FloodLimiter(time_scale=settings.rate_time_scale))
         .concurrent_updates(PerChatUpdateProcessor())
         .context_types(ContextTypes(context=BotContext))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
     )
-    install_services(application, Services(engine, store, Conversations(store)))
+    services = Services(
+        engine,
+        store,
+        Conversations(store),
+        unanswered=open_unanswered_log(settings),
+        admins=settings.admins,
+    )
+    install_services(application, services)
     add_handlers(application, engine)
     return application
 
@@ -97,6 +111,8 @@ def add_handlers(application: Application, engine: Engine) -> None:
             CommandHandler("timeline", handlers.timeline, filters=human),
             CommandHandler("ask", handlers.ask, filters=human),
             CommandHandler("lang", handlers.lang, filters=human),
+            CommandHandler("report", handlers.report, filters=human),  # admins only
+            CommandHandler("reload", handlers.reload, filters=human),  # admins only
             # 2. One command per topic of the fact base.
             CommandHandler(topic_commands, handlers.show_topic, filters=human),
             # 3. Any other command: a hint in private; in groups it is someone else's.
@@ -122,23 +138,31 @@ async def _post_init(application: Application) -> None:
 async def _post_shutdown(application: Application) -> None:
     services: Services = application.bot_data["services"]
     services.store.close()
+    services.unanswered.close()
 
 
-def run(settings: Settings, knowledge_dir: str | Path | None = None) -> int:
-    """Long polling until SIGINT or SIGTERM; updates already fetched are answered first."""
-    configure_logging(settings.log_level, settings.token)
+def run(settings: Settings, knowledge_dir: str | Path | None = None, webhook: bool = False) -> int:
+    """Long polling (or a webhook server) until SIGINT or SIGTERM; updates already received
+    are answered first."""
+    configure_logging(settings.log_level, settings.token, settings.log_format)
     if not settings.token:
         print(f"error: TELEGRAM_BOT_TOKEN is not set; {_BOTFATHER_HINT}.", file=sys.stderr)
         return EXIT_NO_TOKEN
+    if webhook and (problem := configuration_problem(settings)):
+        print(f"error: webhook mode: {problem}.", file=sys.stderr)
+        return EXIT_BAD_CONFIG
     engine = Engine.load(knowledge_dir or settings.knowledge_dir)
     application = build_application(settings, engine)
+    install_heartbeat(application, settings.heartbeat_file)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)  # run_polling runs on it, and closes it
     try:
         loop.run_until_complete(_check_token(application))
-        application.run_polling(
-            allowed_updates=ALLOWED_UPDATES, stop_signals=(signal.SIGINT, signal.SIGTERM)
-        )
+        if webhook:
+            loop.run_until_complete(serve_until_signalled(application, settings, ALLOWED_UPDATES))
+        else:
+            # not application.run_polling: see delivery.py for why updates are confirmed late
+            loop.run_until_complete(serve_polling(application, settings, ALLOWED_UPDATES))
     except InvalidToken:
         print(f"error: Telegram rejected TELEGRAM_BOT_TOKEN; {_BOTFATHER_HINT}.", file=sys.stderr)
         return EXIT_NO_TOKEN

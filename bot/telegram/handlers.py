@@ -13,6 +13,7 @@ from telegram import Update
 from ..locales import t
 from ..render import Html
 from ..text import LANGS
+from ..unanswered import report as unanswered_report
 from .addressing import command_name, question_for_bot, text_after_command
 from .answering import (
     answer_question,
@@ -25,11 +26,16 @@ from .context import BotContext
 from .inline import INLINE_CACHE_SECONDS, inline_results
 from .keyboards import parse_callback
 from .language import reply_language
+from .reload import reload_knowledge
 from .replies import reply_html
 
 log = logging.getLogger(__name__)
 
 _YEAR = re.compile(r"\d{4}")
+# /report covers this many days by default and shows this many groups, within one message.
+REPORT_DAYS = 30
+REPORT_TOP = 15
+REPORT_MAX_CHARS = 4000
 
 
 def _language(update: Update, context: BotContext) -> str:
@@ -104,6 +110,35 @@ async def lang(update: Update, context: BotContext) -> None:
         text = t(choice, "lang_set")
     else:
         text = t(_language(update, context), "lang_usage")
+    await reply_html(message, Html.escape(text), quote=in_group(message))
+
+
+async def report(update: Update, context: BotContext) -> None:
+    """/report [DAYS]: the unanswered-question summary, for admins in private chats only;
+    to anyone else it is an unknown command."""
+    message = update.effective_message
+    user = update.effective_user
+    if user is None or user.id not in context.services.admins or in_group(message):
+        if not in_group(message):
+            await unknown_command(update, context)
+        return
+    argument = text_after_command(message)
+    days = int(argument) if argument.isdigit() and int(argument) > 0 else REPORT_DAYS
+    summary = unanswered_report(context.services.unanswered, days, REPORT_TOP)
+    await reply_html(message, Html.escape(summary[:REPORT_MAX_CHARS]))
+
+
+async def reload(update: Update, context: BotContext) -> None:
+    """/reload: load the fact base again, for admins (BOT_ADMINS); to anyone else it is an
+    unknown command, so nothing gives away that it exists."""
+    message = update.effective_message
+    user = update.effective_user
+    if user is None or user.id not in context.services.admins:
+        if not in_group(message):
+            await unknown_command(update, context)
+        return
+    ok, detail = await reload_knowledge(context.application)
+    text = t(_language(update, context), "reload_ok" if ok else "reload_failed", value=detail)
     await reply_html(message, Html.escape(text), quote=in_group(message))
 
 

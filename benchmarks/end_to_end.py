@@ -1,0 +1,216 @@
+"""End to end: `python -m bot run` against the fake Bot API, next to a bare PTB app.
+
+Both run as subprocesses polling the same in-process FakeTelegram, one after the other.
+Latency is from the update being queued to its sendMessage arriving; CPU is the bot
+process's user + system time (from /proc) per reply; memory is its VmRSS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.common import PYTHON, REPO, Figure, median
+
+BOT = [PYTHON, "-m", "bot", "run"]
+BARE = [PYTHON, str(Path(__file__).with_name("bare_bot.py"))]
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+LOAD_QUESTIONS = 400
+LOAD_CHATS = 60
+LOAD_RATE = 25.0  # updates offered per second
+
+
+def bot_available() -> str | None:
+    """Why the bot cannot be benchmarked end to end, or None when it can."""
+    if not (REPO / "bot" / "telegram" / "app.py").is_file():
+        return "bot/telegram/app.py does not exist yet"
+    try:
+        import aiohttp  # noqa: F401 - the fake server needs it
+
+        from tests.fake_telegram import FakeTelegram  # noqa: F401
+    except ImportError as exc:
+        return f"the fake Bot API cannot be imported ({exc})"
+    return None
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+@dataclass
+class Run:
+    latency_ms: float
+    cpu_per_reply_ms: float
+    lost: int
+    rss_mb: float
+
+
+class _Process:
+    """One bot process polling the fake server, stopped with SIGTERM at the end."""
+
+    def __init__(self, command: list[str], fake, knowledge: Path | None, workdir: Path) -> None:
+        env = dict(os.environ)
+        env.update(
+            TELEGRAM_BOT_TOKEN=fake.token,
+            TELEGRAM_API_BASE_URL=f"{fake.url}/bot",
+            BOT_STATE_PATH=str(workdir / "state.sqlite3"),
+        )
+        if knowledge is not None:
+            env["KNOWLEDGE_DIR"] = str(knowledge)
+        self.log = (workdir / f"{Path(command[-1]).stem}.log").open("w")
+        self.process = subprocess.Popen(
+            command, cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT
+        )
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+async def _replies_to(fake, chat_id: int, after: int, timeout: float = 15.0):
+    return await fake.wait_for(
+        lambda call: (
+            call.method.lower() == "sendmessage"
+            and call.params.get("chat_id") == chat_id
+            and call.time >= after
+        ),
+        timeout=timeout,
+    )
+
+
+async def _measure(command, questions, knowledge: Path | None, workdir: Path) -> Run:
+    from tests.fake_telegram import FakeTelegram
+
+    async with FakeTelegram() as fake:
+        bot = _Process(command, fake, knowledge, workdir)
+        try:
+            await fake.wait_for_calls("getUpdates", timeout=120)
+            # latency: one question at a time, each from a fresh chat, after a warm-up
+            latencies = []
+            for i, question in enumerate(questions[:60]):
+                chat_id = 10_000 + i
+                sent = time.monotonic()
+                fake.send_text(chat_id, question)
+                reply = await _replies_to(fake, chat_id, sent)
+                if i >= 10:
+                    latencies.append((reply.time - sent) * 1000)
+            await asyncio.sleep(0.5)
+            # CPU: questions from many chats offered at a steady rate
+            fake.clear_calls()
+            cpu_before = cpu_seconds(bot.process.pid)
+            start = time.monotonic()
+            for i in range(LOAD_QUESTIONS):
+                await asyncio.sleep(max(0.0, start + i / LOAD_RATE - time.monotonic()))
+                fake.send_text(20_000 + i % LOAD_CHATS, questions[i % len(questions)])
+            with contextlib.suppress(AssertionError):
+                await fake.wait_for_calls("sendMessage", LOAD_QUESTIONS, timeout=30)
+            await asyncio.sleep(0.5)
+            cpu = cpu_seconds(bot.process.pid) - cpu_before
+            replies = len(fake.calls_of("sendMessage"))  # one reply per question
+            lost = max(0, LOAD_QUESTIONS - replies) + len(fake.pending_updates)
+            cpu_per_reply = cpu / max(1, replies) * 1000
+            return Run(median(latencies), cpu_per_reply, lost, rss_mb(bot.process.pid))
+        finally:
+            bot.stop()
+
+
+async def _memory_at(knowledge: Path, questions: list[str], workdir: Path) -> float:
+    from tests.fake_telegram import FakeTelegram
+
+    async with FakeTelegram() as fake:
+        bot = _Process(BOT, fake, knowledge, workdir)
+        try:
+            await fake.wait_for_calls("getUpdates", timeout=300)
+            for i, question in enumerate(questions[:20]):
+                sent = time.monotonic()
+                fake.send_text(30_000 + i, question)
+                await _replies_to(fake, 30_000 + i, sent, timeout=60)
+            return rss_mb(bot.process.pid)
+        finally:
+            bot.stop()
+
+
+def end_to_end_figures(questions: list[str], large_base: Path | None) -> list[Figure]:
+    why_not = bot_available()
+    if why_not:
+        print(f"  skipped: {why_not}")
+        return [Figure("4", "End to end", None, "", note=f"skipped: {why_not}")]
+    with tempfile.TemporaryDirectory(prefix="bench-e2e-") as tmp:
+        workdir = Path(tmp)
+        bare = asyncio.run(_measure(BARE, questions, None, workdir))
+        bot = asyncio.run(_measure(BOT, questions, None, workdir))
+        large = asyncio.run(_memory_at(large_base, questions, workdir)) if large_base else None
+    figures = [
+        Figure(
+            "4",
+            "Latency, one question at a time: median update → reply",
+            bot.latency_ms,
+            "ms",
+            bare.latency_ms,
+            "bare PTB app, fixed reply",
+            "≤ 1.2×",
+            bot.latency_ms <= 1.2 * bare.latency_ms,
+        ),
+        Figure(
+            "4",
+            f"CPU per reply, {LOAD_QUESTIONS} questions from {LOAD_CHATS} chats at {LOAD_RATE:g}/s",
+            bot.cpu_per_reply_ms,
+            "ms",
+            bare.cpu_per_reply_ms,
+            "bare PTB app, fixed reply",
+            "≤ 1.2×",
+            bot.cpu_per_reply_ms <= 1.2 * bare.cpu_per_reply_ms,
+        ),
+        Figure(
+            "4",
+            "Updates lost under that load",
+            bot.lost,
+            "",
+            None,
+            f"bare app lost {bare.lost}",
+            "0",
+            bot.lost == 0,
+        ),
+        Figure(
+            "5",
+            "Resident memory (VmRSS) of the running bot, shipped base",
+            bot.rss_mb,
+            "MB",
+            bare.rss_mb,
+            "bare PTB app",
+            "≤ 80 MB",
+            bot.rss_mb <= 80,
+        ),
+    ]
+    if large is not None:
+        figures.append(
+            Figure(
+                "5",
+                "Resident memory of the running bot, 10,000 facts",
+                large,
+                "MB",
+                bare.rss_mb,
+                "bare PTB app",
+                "reported",
+            )
+        )
+    return figures

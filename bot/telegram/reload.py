@@ -1,0 +1,87 @@
+"""Live reload of the fact base: /reload (admins), SIGHUP, or a watcher on the folder.
+
+The new engine is built completely, off the event loop, while the old one keeps answering;
+then one reference is replaced. A question is answered by the engine that was live when its
+update arrived, never by a half-loaded one. A broken edit leaves the old fact base live and
+reports the validation error, which names the file and line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from telegram.ext import Application, CommandHandler
+
+from ..engine import Engine
+from ..loader import KnowledgeBase, KnowledgeError
+from .context import Services, replace_engine, services_of
+from .menu import FIXED_COMMANDS, register_menu
+
+log = logging.getLogger(__name__)
+
+_LOCK = "reload_lock"
+
+
+async def reload_knowledge(application: Application) -> tuple[bool, str]:
+    """Load the fact base again: (True, its summary), or (False, the validation error)."""
+    lock: asyncio.Lock = application.bot_data.setdefault(_LOCK, asyncio.Lock())
+    async with lock:  # two reloads at once would race to be the last one swapped in
+        directory = services_of(application).engine.kb.directory
+        try:
+            engine = await asyncio.to_thread(Engine.load, directory)
+        except KnowledgeError as exc:
+            log.error("The fact base was not reloaded, the old one stays live:\n%s", exc)
+            return False, str(exc)
+        except Exception as exc:  # a bug in loading must not take the bot down
+            log.exception("The fact base was not reloaded, the old one stays live")
+            return False, f"{type(exc).__name__}: {exc}"
+        old_kb = services_of(application).engine.kb
+        replace_engine(application, engine)
+        _update_topic_commands(application, old_kb, engine.kb)
+        await register_menu(application.bot, engine.kb)
+        log.info("Fact base reloaded: %s", engine.kb.summary())
+        return True, engine.kb.summary()
+
+
+def _topic_commands(kb: KnowledgeBase) -> frozenset[str]:
+    return frozenset(topic for topic in kb.topics if topic not in FIXED_COMMANDS)
+
+
+def _update_topic_commands(
+    application: Application, old: KnowledgeBase, new: KnowledgeBase
+) -> None:
+    """/new_topic works at once: the handler of the old topic commands learns the new ids."""
+    for group in application.handlers.values():
+        for handler in group:
+            if isinstance(handler, CommandHandler) and handler.commands == _topic_commands(old):
+                handler.commands = _topic_commands(new)
+
+
+def _snapshot(directory: Path | None) -> dict[str, tuple[int, int]]:
+    if directory is None or not directory.is_dir():
+        return {}
+    return {
+        path.name: (path.stat().st_mtime_ns, path.stat().st_size)
+        for path in directory.iterdir()
+        if path.suffix in (".yaml", ".yml")
+    }
+
+
+async def watch_knowledge(application: Application, interval: float) -> None:
+    """Reload whenever a topic file is added, removed or changed (polls mtimes)."""
+    services: Services = services_of(application)
+    directory = services.engine.kb.directory
+    seen = await asyncio.to_thread(_snapshot, directory)
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            now = await asyncio.to_thread(_snapshot, directory)
+        except OSError as exc:  # a file removed between listing and stat
+            log.debug("Knowledge watcher: %s", exc)
+            continue
+        if now != seen:
+            seen = now
+            log.info("The fact base changed on disk; reloading")
+            await reload_knowledge(application)
