@@ -18,7 +18,7 @@ def _wall(command: list[str]) -> float:
 
 
 def startup_figures(runs: int) -> list[Figure]:
-    _wall(ASK)  # the first run writes bytecode and the parse cache
+    _wall(ASK)  # the first run writes bytecode and keeps the built engine (BOT_CACHE_DIR)
     asks, floors = [], []
     for _ in range(runs):  # interleaved, so a noisy moment hits both
         asks.append(_wall(ASK))
