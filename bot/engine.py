@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import heapq
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,9 @@ DECLINE_BELOW = 0.6
 STRONG_EVIDENCE = 0.6
 # A word asking for something the fact base never holds ("population", "recipe") weighs this much.
 OFF_DOMAIN_WEIGHT = 3.0
+# A capitalised word we do not know, inside a sentence ("talks on Libya"), names what the
+# question is about; it weighs this much, however chatty the message.
+NAMED_WEIGHT = 2.0
 # Past this many content words, a message's foreign words together weigh no more than this many.
 CHATTY_LENGTH = 8
 # A second topic is answered too when it has its own words and this share of the best's evidence.
@@ -115,6 +119,7 @@ class Analysis:
     matches: list[Match] = field(default_factory=list)
     pairs: list[Match] = field(default_factory=list)  # adjacent matches that form a known pair
     unknown: list[str] = field(default_factory=list)
+    named_unknown: list[str] = field(default_factory=list)  # "Libya", "Messi": the subject
     off_domain: list[str] = field(default_factory=list)
     conjunction: bool = False  # "Iran and Ukraine": the question may be about several topics
 
@@ -167,6 +172,7 @@ class Engine:
         analysis.dates, rest = find_dates(text)
         last_match: Match | None = None  # pairs are made of adjacent content words only
         found = words(rest)
+        named = _named_words(question)
         analysis.conjunction = "," in rest or "&" in rest or bool(CONJUNCTIONS.intersection(found))
         foreign_roles = self._foreign_roles(found)
         for position, word in enumerate(found):
@@ -198,6 +204,8 @@ class Engine:
                 continue
             else:
                 analysis.unknown.append(word)
+                if word in named:
+                    analysis.named_unknown.append(word)
             last_match = None
         return analysis
 
@@ -365,6 +373,7 @@ class Engine:
         if sharp >= 2:
             foreign /= 2
         foreign += OFF_DOMAIN_WEIGHT * len(analysis.off_domain)
+        foreign += (NAMED_WEIGHT - 1) * len(analysis.named_unknown)  # never chatter
         return known / (known + foreign) if known else 0.0
 
     def _topic_answer(
@@ -439,6 +448,19 @@ def freeze_heap() -> None:
     it are the slowest moments of answering.
     """
     gc.freeze()
+
+
+_SENTENCE_WORD = re.compile(r"(^|[.!?…:;]\s*|\s+)([^\W\d_][^\W_]*)")
+
+
+def _named_words(question: str) -> set[str]:
+    """Capitalised words that do not start a sentence, lower-cased: names of things."""
+    named = set()
+    for match in _SENTENCE_WORD.finditer(question):
+        before, word = match.group(1), match.group(2)
+        if word[0].isupper() and before and before.isspace():
+            named.add(normalise(word))
+    return named
 
 
 def _latin(word: str) -> bool:

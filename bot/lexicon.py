@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from .loader import parse_yaml
-from .text import LANGS, normalise, stem_for, stems, words
+from .text import LANGS, normalise, stem_for, words
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 FOCUSES = ("when", "where", "who", "why")
@@ -32,7 +32,7 @@ class Lexicon:
 
 def _forms(word: str, lang: str) -> set[str]:
     """A lexicon word as written and as stemmed, so inflected questions still meet it."""
-    return {word, stem_for(word, lang), *stems(word)}
+    return {word, stem_for(word, lang)}
 
 
 def _entries(value: str | list[str]) -> list[str]:

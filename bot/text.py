@@ -68,6 +68,9 @@ KAZAKH_WITHOUT_LETTERS = frozenset(
         "керек",
         "емес",
         "деген",
+        "ше",
+        "ал",
+        "кимнин",
     ]
 )
 
