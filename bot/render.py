@@ -163,9 +163,14 @@ def topic_list(
     return "\n".join(lines)
 
 
+def _any_fact_dated(kb: KnowledgeBase, dates: Iterable[DateQuery]) -> bool:
+    dates = list(dates)
+    return any(q.overlap(f.date) for _, f in kb.facts.values() if f.date for q in dates)
+
+
 def render_decline(answer: Answer, kb: KnowledgeBase, markup: Markup = Plain) -> str:
     lang = answer.lang
-    if answer.dates and not answer.candidates:
+    if answer.dates and not answer.candidates and not _any_fact_dated(kb, answer.dates):
         first = markup.escape(t(lang, "no_date", value=_period_label(answer.dates, lang)))
     else:
         first = markup.escape(t(lang, "decline"))

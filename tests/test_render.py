@@ -188,6 +188,9 @@ class _MarkupPeriod:
     def label(self, lang: str) -> str:
         return "<b>1990</b> & R&D"
 
+    def overlap(self, span: object) -> float:
+        return 0.0  # a period no fact falls in
+
 
 def test_html_escapes_question_derived_text(engine: Engine) -> None:
     answer = Answer(

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import shutil
+import signal
+import sys
+import time
 from pathlib import Path
 
 from bot_harness import GROUP, ServeBot, ask, assert_silent
@@ -61,10 +65,12 @@ async def test_watcher_picks_up_edits(
     ):
         text = iran.read_text(encoding="utf-8")
         iran.write_text(text.replace("The Iranian nuclear deal", "Watched", 1), encoding="utf-8")
-        for _ in range(50):
+        deadline = time.monotonic() + 15  # a deadline, not a count: answers can be quick
+        while True:
             call = await ask(tg, ADMIN, "/iran")
-            if call.params["text"].startswith("<b>Watched</b>"):
+            if call.params["text"].startswith("<b>Watched</b>") or time.monotonic() > deadline:
                 break
+            await asyncio.sleep(0.05)
         assert call.params["text"].startswith("<b>Watched</b>")
 
 
@@ -86,3 +92,98 @@ async def test_group_burst_of_one_question_gets_one_answer(
         answers = tg.calls_of("sendMessage")[before:]
         assert len(answers) == 2, [a.params["text"][:60] for a in answers]
         assert "Turkey" in answers[1].params["text"]
+
+
+# --- SIGHUP to a running `python -m bot run` ---------------------------------------------------
+
+ROOT = KNOWLEDGE.parent
+FACT = (
+    "In 2013 Kazakhstan hosted two rounds of negotiations between Iran and the P5+1, "
+    "contributing to the success of the Iranian nuclear deal."
+)
+EDITED = "In 2013 Kazakhstan hosted two rounds of talks, as edited while the bot ran."
+
+
+async def _wait_for_line(lines: list[str], needle: str, start: int, timeout: float = 30) -> str:
+    """The first line from `start` on that contains `needle`, once the process prints it."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        found = [line for line in lines[start:] if needle in line]
+        if found:
+            return found[0]
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no {needle!r} in the output:\n" + "".join(lines[-40:]))
+
+
+async def test_sighup_reloads_the_fact_base_of_a_running_bot(
+    tg: FakeTelegram, tmp_path: Path
+) -> None:
+    folder = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, folder)
+    iran = folder / "iran.yaml"
+    original = iran.read_text(encoding="utf-8")
+    assert original.count(FACT) == 1
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_", "KNOWLEDGE_"))
+    }
+    env.update(
+        TELEGRAM_BOT_TOKEN=tg.token,
+        TELEGRAM_API_BASE_URL=tg.base_url,
+        BOT_STATE_PATH=str(tmp_path / "state.sqlite3"),
+        BOT_POLL_TIMEOUT="1",
+        BOT_RATE_TIME_SCALE="0.05",
+        BOT_CACHE_DIR="off",
+        KNOWLEDGE_DIR=str(folder),
+        LOG_LEVEL="INFO",
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    lines: list[str] = []
+
+    async def read_output() -> None:
+        assert process.stdout is not None
+        async for line in process.stdout:
+            lines.append(line.decode(errors="replace"))
+
+    reader = asyncio.create_task(read_output())
+    try:
+        await tg.wait_for_calls("getUpdates", timeout=60)
+        before = await ask(tg, ADMIN, "/iran")
+        assert FACT in before.params["text"]
+
+        # a good edit, then SIGHUP: the next answer reads the new text
+        iran.write_text(original.replace(FACT, EDITED), encoding="utf-8")
+        mark = len(lines)
+        process.send_signal(signal.SIGHUP)
+        await _wait_for_line(lines, "Fact base reloaded", mark)
+        after = await ask(tg, ADMIN, "/iran")
+        assert EDITED in after.params["text"] and FACT not in after.params["text"]
+        answer = await ask(tg, ADMIN, "When did Kazakhstan host the Iran nuclear talks?")
+        assert EDITED in answer.params["text"]
+
+        # a broken edit, then SIGHUP: the error names the file and line, the last good base
+        # keeps answering, and the process lives on
+        iran.write_text(original + "\nfacts: [oops\n", encoding="utf-8")
+        mark = len(lines)
+        process.send_signal(signal.SIGHUP)
+        await _wait_for_line(lines, "not reloaded", mark)
+        assert re.search(r"iran\.yaml:\d+", await _wait_for_line(lines, "iran.yaml:", mark))
+        still = await ask(tg, ADMIN, "/iran")
+        assert EDITED in still.params["text"]
+        assert process.returncode is None
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(process.wait(), 30)
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+        await reader
+    output = "".join(lines)
+    assert process.returncode == 0, output[-3000:]
+    assert "Traceback" not in output

@@ -24,6 +24,7 @@ import logging
 import signal
 import sqlite3
 import time
+import warnings
 from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,6 +32,7 @@ from pathlib import Path
 from telegram import Update
 from telegram.error import Conflict, Forbidden, InvalidToken, TelegramError
 from telegram.ext import Application
+from telegram.warnings import PTBUserWarning
 
 from ..settings import Settings
 from .ordering import MAX_CONCURRENT_UPDATES
@@ -137,6 +139,9 @@ class Delivery:
         pending = [update_id for update_id, handled in self._fetched.items() if not handled]
         return min(pending) if pending else self._next_id
 
+    def _unhandled(self) -> bool:
+        return not all(self._fetched.values())
+
     def _forget_below(self, offset: int | None) -> None:
         if offset is None or offset <= self._confirmed:
             return
@@ -152,13 +157,7 @@ class Delivery:
         while True:
             offset = self.offset()
             try:
-                updates = await self.application.bot.get_updates(
-                    offset=offset,
-                    limit=MAX_UPDATES_PER_POLL,
-                    timeout=self.poll_timeout,
-                    allowed_updates=self.allowed_updates,
-                    read_timeout=POLL_READ_GRACE,
-                )
+                updates = await self._fetch(offset)
             except (InvalidToken, Forbidden):
                 raise  # no amount of waiting makes a revoked token work again
             except TelegramError as exc:  # NetworkError, TimedOut, 5xx, Conflict, 429
@@ -175,13 +174,56 @@ class Delivery:
             fresh = [update for update in updates if update.update_id not in self._fetched]
             for update in fresh:
                 self._accept(update)
-            if updates and not fresh:
-                # Telegram holds nothing new: wait until a handler finishes, then confirm it.
+            if self._unhandled():
+                # A poll now would only fetch the same unhandled updates again at once: wait
+                # until a handler finishes. Once all are handled, the next poll confirms them
+                # and waits for new updates, so a lone question is fetched the moment it comes.
                 progress = self._progress
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(progress.wait(), IDLE_POLL_SECONDS)
-                # Every poll fetches all unconfirmed updates again: confirm a few at a time.
-                await asyncio.sleep(CONFIRM_BATCH_SECONDS)
+                    # not wait_for: on Python 3.11 it can swallow a cancel that comes as the
+                    # event is set, and the loop would poll on through the shutdown
+                    async with asyncio.timeout(IDLE_POLL_SECONDS):
+                        await progress.wait()
+                if self._unhandled():
+                    # Every poll fetches all unconfirmed updates again: confirm a few at a time.
+                    await asyncio.sleep(CONFIRM_BATCH_SECONDS)
+
+    async def _fetch(self, offset: int | None) -> list[Update]:
+        try:
+            return await self.application.bot.get_updates(
+                offset=offset,
+                limit=MAX_UPDATES_PER_POLL,
+                timeout=self.poll_timeout,
+                allowed_updates=self.allowed_updates,
+                read_timeout=POLL_READ_GRACE,
+            )
+        except (ValueError, TypeError, KeyError):
+            # PTB could not read an update of the batch (a field this version does not know):
+            # left in the batch, it would stop the bot now and again at every start.
+            return await self._readable_updates(offset)
+
+    async def _readable_updates(self, offset: int | None) -> list[Update]:
+        """The batch read one update at a time; those PTB cannot read are skipped for good."""
+        bot = self.application.bot
+        query = {"offset": offset, "limit": MAX_UPDATES_PER_POLL, "timeout": 0}
+        with warnings.catch_warnings(action="ignore", category=PTBUserWarning):
+            # the raw JSON, which get_updates would fail to read again
+            raw = await bot.do_api_request(
+                "getUpdates", {**query, "allowed_updates": self.allowed_updates}
+            )
+        updates: list[Update] = []
+        for data in raw:
+            try:
+                updates.append(Update.de_json(data, bot))
+            except (ValueError, TypeError, KeyError) as exc:
+                update_id = data.get("update_id")
+                if not isinstance(update_id, int) or update_id in self._fetched:
+                    continue
+                log.warning("Update %d cannot be read (%s); skipped", update_id, exc)
+                self._next_id = max(self._next_id or 0, update_id + 1)
+                self._fetched[update_id] = True
+                self.journal.add(update_id)
+        return updates
 
     def _accept(self, update: Update) -> None:
         update_id = update.update_id

@@ -33,9 +33,27 @@ class RedactToken(logging.Filter):
         return True
 
 
+class WithholdRawUpdates(logging.Filter):
+    """PTB logs a whole batch of raw updates when one cannot be parsed: users' texts and ids."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and record.msg.startswith("Error while parsing updates"):
+            record.msg, record.args = _RAW_WITHHELD, None
+        return True
+
+
+_RAW_WITHHELD = (
+    "Error while parsing updates (the raw updates are not logged: they hold users' data)"
+)
+
+
 def protect_token(token: str | None) -> None:
-    """Keep the token out of library logs: called whenever an Application is built."""
+    """Keep the token and raw updates out of library logs: called when an Application is built."""
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    for name in ("telegram.Bot", "telegram.ext.ExtBot"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, WithholdRawUpdates) for f in logger.filters):
+            logger.addFilter(WithholdRawUpdates())
     if not token:
         return
     for name in _SEES_URLS:
