@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
-from html.parser import HTMLParser
 from typing import Any
 
 from fake_telegram import BOT_USERNAME, Call, FakeTelegram
+from helpers_core import REPO_ROOT, TELEGRAM_LIMIT, telegram_html_problems
 from telegram.ext import Application
 
 # `async with start_bot() as app:` (the conftest fixture) runs the bot; twice is a restart.
@@ -18,7 +19,6 @@ ServeBot = Callable[..., AbstractAsyncContextManager[Application]]
 
 GROUP = -100500  # a group chat id (negative: the fake infers the type)
 PROBE = f"/help@{BOT_USERNAME}"
-ALLOWED_TAGS = {"b", "i", "a"}
 
 
 async def ask(tg: FakeTelegram, chat_id: int, text: str, **kwargs: Any) -> Call:
@@ -53,34 +53,17 @@ def buttons(call: Call) -> list[dict[str, Any]]:
     return [button for row in markup.get("inline_keyboard", []) for button in row]
 
 
-class _TagChecker(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=False)
-        self.stack: list[str] = []
-        self.problems: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in ALLOWED_TAGS:
-            self.problems.append(f"tag <{tag}>")
-        self.stack.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self.stack or self.stack.pop() != tag:
-            self.problems.append(f"unbalanced </{tag}>")
-
-    def handle_entityref(self, name: str) -> None:
-        if name not in {"lt", "gt", "amp", "quot"}:
-            self.problems.append(f"entity &{name};")
-
-
 def assert_valid_html(text: str) -> None:
-    """Telegram HTML: only b/i/a tags, balanced; every '&' starts an entity; ≤ 4096 chars."""
-    checker = _TagChecker()
-    checker.feed(text)
-    checker.close()
-    assert not checker.problems, checker.problems
-    assert not checker.stack, f"unclosed {checker.stack}"
-    assert len(text.encode("utf-16-le")) // 2 <= 4096
-    for index, char in enumerate(text):
-        if char == "&":
-            assert any(text.startswith(e, index) for e in ("&lt;", "&gt;", "&amp;", "&quot;"))
+    """Telegram HTML that Telegram accepts, in one message (≤ 4096 UTF-16 units)."""
+    assert telegram_html_problems(text) == []
+    assert len(text.encode("utf-16-le")) // 2 <= TELEGRAM_LIMIT
+
+
+async def bot_process(
+    env: dict[str, str], *args: str, stderr: int = asyncio.subprocess.PIPE
+) -> asyncio.subprocess.Process:
+    """`python -m bot ARGS` (`run` unless given) as a child process, its output piped."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *(args or ("run",)), cwd=REPO_ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=stderr,
+    )  # fmt: skip

@@ -10,15 +10,14 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
 from collections import Counter
 from pathlib import Path
 
+from bot_harness import bot_process
 from fake_telegram import FakeTelegram
 
 from bot.telegram.delivery import MAX_UPDATES_PER_POLL
 
-ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = [
     "When were the Astana talks on Syria?",
     "Who reconciled Russia and Turkey?",
@@ -46,19 +45,6 @@ def _env(tmp_path: Path, tg: FakeTelegram, **extra: str) -> dict[str, str]:
     )
     env.update(extra)
     return env
-
-
-async def _start(env: dict[str, str]) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
 
 
 def _queue_questions(tg: FakeTelegram, count: int) -> set[tuple[int, int]]:
@@ -99,13 +85,13 @@ async def _interrupted_run(
     again until every question is answered; the duplicate count and the output."""
     asked = _queue_questions(tg, questions)
     env = _env(tmp_path, tg)
-    first = await _start(env)
+    first = await bot_process(env)
     try:
         await _wait_answered(tg, stop_after, 60)
         output = await _stop(first, signum)
         answered_before_restart = len(_answers(tg))
         assert answered_before_restart < questions, "stopped too late to prove anything"
-        second = await _start(env)
+        second = await bot_process(env)
         try:
             await _wait_answered(tg, questions, 90)
         finally:
@@ -140,7 +126,7 @@ async def test_crash_under_load_loses_nothing(tmp_path: Path, tg: FakeTelegram) 
 
 
 async def test_token_never_printed_at_debug_level(tmp_path: Path, tg: FakeTelegram) -> None:
-    process = await _start(_env(tmp_path, tg, LOG_LEVEL="DEBUG"))
+    process = await bot_process(_env(tmp_path, tg, LOG_LEVEL="DEBUG"))
     try:
         await tg.wait_for_calls("getUpdates", timeout=60)
         tg.send_text(100, "Tell me about the Iranian nuclear deal")

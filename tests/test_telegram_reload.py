@@ -7,11 +7,10 @@ import os
 import re
 import shutil
 import signal
-import sys
 import time
 from pathlib import Path
 
-from bot_harness import GROUP, ServeBot, ask, assert_silent
+from bot_harness import GROUP, ServeBot, ask, assert_silent, bot_process
 from fake_telegram import BOT_USERNAME, FakeTelegram
 
 from bot.engine import Engine
@@ -96,7 +95,6 @@ async def test_group_burst_of_one_question_gets_one_answer(
 
 # --- SIGHUP to a running `python -m bot run` ---------------------------------------------------
 
-ROOT = KNOWLEDGE.parent
 FACT = (
     "In 2013 Kazakhstan hosted two rounds of negotiations between Iran and the P5+1, "
     "contributing to the success of the Iranian nuclear deal."
@@ -137,10 +135,7 @@ async def test_sighup_reloads_the_fact_base_of_a_running_bot(
         KNOWLEDGE_DIR=str(folder),
         LOG_LEVEL="INFO",
     )
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-    )  # fmt: skip
+    process = await bot_process(env, stderr=asyncio.subprocess.STDOUT)
     lines: list[str] = []
 
     async def read_output() -> None:

@@ -5,12 +5,10 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
 from pathlib import Path
 
+from bot_harness import bot_process
 from fake_telegram import FakeTelegram
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -19,21 +17,8 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-async def _bot_process(env: dict[str, str]) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-
-
 async def test_missing_token_is_one_clear_line(tmp_path: Path) -> None:
-    process = await _bot_process(_env(tmp_path))
+    process = await bot_process(_env(tmp_path))
     _out, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode != 0
     [line] = err.decode().strip().splitlines()
@@ -42,7 +27,7 @@ async def test_missing_token_is_one_clear_line(tmp_path: Path) -> None:
 
 async def test_rejected_token_is_one_clear_line(tmp_path: Path, tg: FakeTelegram) -> None:
     env = _env(tmp_path, TELEGRAM_BOT_TOKEN="999:WRONG", TELEGRAM_API_BASE_URL=tg.base_url)
-    process = await _bot_process(env)
+    process = await bot_process(env)
     out, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode != 0
     [line] = err.decode().strip().splitlines()
@@ -52,7 +37,7 @@ async def test_rejected_token_is_one_clear_line(tmp_path: Path, tg: FakeTelegram
 
 async def test_runs_answers_and_stops_on_sigterm(tmp_path: Path, tg: FakeTelegram) -> None:
     env = _env(tmp_path, TELEGRAM_BOT_TOKEN=tg.token, TELEGRAM_API_BASE_URL=tg.base_url)
-    process = await _bot_process(env)
+    process = await bot_process(env)
     try:
         await tg.wait_for_calls("getUpdates", timeout=60)
         tg.send_text(100, "Tell me about the Iranian nuclear deal")

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import aiohttp
+from bot_harness import bot_process
 from fake_telegram import FakeTelegram
 from webhook_harness import PATH, SECRET, Replica, replica, text_update, webhook_settings
 
@@ -88,10 +89,9 @@ async def _wait_healthy(server: Replica, process: asyncio.subprocess.Process) ->
 
 
 async def _health(env: dict[str, str]) -> int:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "health", cwd=ROOT, env=env
-    )
-    return await asyncio.wait_for(process.wait(), 60)
+    process = await bot_process(env, "health")
+    await asyncio.wait_for(process.communicate(), 60)
+    return process.returncode
 
 
 async def test_run_webhook_process_serves_checks_health_and_logs_json(
@@ -110,17 +110,7 @@ async def test_run_webhook_process_serves_checks_health_and_logs_json(
         LOG_LEVEL="DEBUG",
     )
     assert await _health(env) == 1  # nothing runs yet
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        "--webhook",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await bot_process(env, "run", "--webhook")
     server = Replica(port)
     try:
         await _wait_healthy(server, process)

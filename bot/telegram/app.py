@@ -49,8 +49,6 @@ from .webhook import configuration_problem, serve_until_signalled
 
 log = logging.getLogger(__name__)
 
-# A reply hit by Telegram's 429 waits retry_after and tries again this often before it is lost.
-MAX_RETRIES = 5
 # Edits, polls, member changes and the like are never asked for, so never fetched.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.INLINE_QUERY, Update.CALLBACK_QUERY]
 EXIT_NO_TOKEN = 3

@@ -37,7 +37,7 @@ from telegram.warnings import PTBUserWarning
 from ..settings import Settings
 from .ordering import MAX_CONCURRENT_UPDATES
 from .reload import reload_knowledge, watch_knowledge
-from .webhook import SERVING_FLAG
+from .webhook import SERVING_FLAG, close_application
 
 log = logging.getLogger(__name__)
 
@@ -349,11 +349,5 @@ async def serve_polling(
         if signals:
             for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
                 loop.remove_signal_handler(signum)
-        if application.running:
-            await application.stop()
-        if application.post_stop:
-            await application.post_stop(application)
-        await application.shutdown()
-        if application.post_shutdown:
-            await application.post_shutdown(application)
+        await close_application(application)
         journal.close()

@@ -133,13 +133,7 @@ async def serving_webhook(
         application.bot_data[SERVING_FLAG] = False
         if runner is not None:
             await runner.cleanup()  # stop taking updates first, then answer the queued ones
-        if application.running:
-            await application.stop()
-            if application.post_stop:
-                await application.post_stop(application)
-        await application.shutdown()
-        if application.post_shutdown:
-            await application.post_shutdown(application)
+        await close_application(application)
 
 
 async def serve_until_signalled(
@@ -160,3 +154,14 @@ async def serve_until_signalled(
     finally:
         for sig in stop_signals:
             loop.remove_signal_handler(sig)
+
+
+async def close_application(application: Application) -> None:
+    """Stop and shut down with the post_* hooks, as run_polling would: both serving loops end so."""
+    if application.running:
+        await application.stop()
+        if application.post_stop:
+            await application.post_stop(application)
+    await application.shutdown()
+    if application.post_shutdown:
+        await application.post_shutdown(application)
