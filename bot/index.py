@@ -11,9 +11,6 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
 from .lexicon import Lexicon, load_lexicon
 from .loader import KnowledgeBase
 from .schema import Localized, LocalizedWords
@@ -167,6 +164,9 @@ class Index:
             return None
         # a typo is an edit or two (a swap counts once); "convention" is not "convening"
         edits = 1 if len(word) <= 5 else 2 if len(word) <= 10 else 3
+        from rapidfuzz import process  # only typos need it: exact starts skip the import
+        from rapidfuzz.distance import OSA
+
         for choice, distance, _ in process.extract(
             word, choices, scorer=OSA.distance, score_cutoff=edits, limit=5
         ):

@@ -5,16 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from .schema import Fact, Localized, Topic
 from .text import LANGS
 
+if TYPE_CHECKING:
+    import yaml
+
 DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 # libyaml parses several times faster than the pure-Python parser, which still words errors
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class KnowledgeError(Exception):
@@ -59,6 +59,8 @@ class KnowledgeBase:
 
 def _line_of(node: yaml.Node | None, loc: tuple[str | int, ...]) -> int | None:
     """The 1-based line of a value at a pydantic error location, found in the YAML node tree."""
+    import yaml  # here and below: a start from the engine cache never parses YAML
+
     line = node.start_mark.line + 1 if node is not None else None
     for key in loc:
         if isinstance(node, yaml.MappingNode):
@@ -84,6 +86,8 @@ def _format_loc(loc: tuple[str | int, ...]) -> str:
 
 def _read_topic(path: Path, shown: str) -> tuple[Topic | None, list[str]]:
     """Parse one topic file; return the topic or the problems found in it."""
+    import yaml
+
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
@@ -137,8 +141,10 @@ def _topic_validator() -> Any:
 def parse_yaml(text: str) -> Any:
     """YAML data, parsed by libyaml; broken YAML is parsed again by the pure parser for its
     wording, so error messages are the same wherever libyaml is missing."""
+    import yaml
+
     try:
-        return yaml.load(text, Loader=_FAST_LOADER)
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:
         return yaml.safe_load(text)
 
