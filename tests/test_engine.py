@@ -1,7 +1,7 @@
 """The answer engine, one test per category of the issue, on questions written for these tests.
 
-Questions the current engine gets wrong are kept as strict xfails, so a fix shows up as
-XPASS and the list of known weaknesses stays visible.
+A question the engine gets wrong goes in as a strict xfail (pytest.param with
+marks=pytest.mark.xfail(strict=True)), so that a fix shows up as XPASS.
 """
 
 from __future__ import annotations
@@ -21,10 +21,6 @@ from bot.text import detect_language, normalise
 @pytest.fixture(scope="module")
 def engine() -> Engine:
     return Engine.load()
-
-
-def xfail(*values, reason: str):
-    return pytest.param(*values, marks=pytest.mark.xfail(strict=True, reason=reason))
 
 
 def reply(engine: Engine, answer: Answer) -> str:
