@@ -14,7 +14,6 @@ Nothing here imports telegram: the console, the report command and the bot all u
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 import uuid
 from abc import ABC, abstractmethod
@@ -28,6 +27,7 @@ from rapidfuzz import fuzz, process
 
 from .engine import Answer
 from .settings import Settings
+from .sqlite_file import open_sqlite
 from .text import normalise
 
 # Answers scoring below this (0..100) are recorded as well as declines: the engine answered,
@@ -116,14 +116,7 @@ class SqliteUnansweredLog(UnansweredLog):
     """One small SQLite file, separate from the bot state: it holds no ids of anyone."""
 
     def __init__(self, path: str | Path) -> None:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        # A write-ahead log without an fsync per record: the bot records after replying, and
-        # a disk flush there would hold up its next poll (only a power cut can lose a record).
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA synchronous = NORMAL")
-        self._db.executescript(_SCHEMA)
+        self._db = open_sqlite(path, _SCHEMA)
         self._db.execute("DELETE FROM unanswered WHERE asked < ?", (time.time() - KEEP_SECONDS,))
 
     def add(self, question: UnansweredQuestion) -> None:

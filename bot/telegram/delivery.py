@@ -22,7 +22,6 @@ import asyncio
 import contextlib
 import logging
 import signal
-import sqlite3
 import time
 import warnings
 from collections import deque
@@ -35,6 +34,7 @@ from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
 
 from ..settings import Settings
+from ..sqlite_file import open_sqlite
 from .ordering import MAX_CONCURRENT_UPDATES
 from .reload import reload_knowledge, watch_knowledge
 from .webhook import SERVING_FLAG, close_application
@@ -67,15 +67,7 @@ class HandledJournal:
     """Update ids handled but perhaps not yet confirmed to Telegram; survives a crash."""
 
     def __init__(self, path: str | Path) -> None:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA busy_timeout = 5000")  # the state store shares the file
-        # A write-ahead log without an fsync per write: a row survives a crash of the bot
-        # (all the journal is for), and a write costs microseconds, not a disk flush.
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA synchronous = NORMAL")
-        self._db.executescript(_SCHEMA)
+        self._db = open_sqlite(path, _SCHEMA)  # shares the state store's file
         self._db.execute(
             "DELETE FROM handled_update WHERE handled < ?", (time.time() - _JOURNAL_KEEP_SECONDS,)
         )

@@ -8,12 +8,12 @@ only has to implement the same five methods.
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from abc import ABC, abstractmethod
 from pathlib import Path
 
 from ..engine import Turn
+from ..sqlite_file import open_sqlite
 
 # Records of what a bot message was about are kept this long: people rarely reply later.
 MESSAGE_MEMORY_SECONDS = 90 * 24 * 3600
@@ -59,17 +59,7 @@ class SqliteStateStore(StateStore):
     """One SQLite file; every write commits at once, so a crash of the bot loses nothing."""
 
     def __init__(self, path: str | Path) -> None:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # autocommit; the event loop is the only thread that touches the connection
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA busy_timeout = 5000")  # the delivery journal shares the file
-        # A write-ahead log without an fsync per commit: every write still survives a crash
-        # of the bot, and a reply's bookkeeping costs microseconds instead of a disk flush
-        # (only a power cut can take back the last writes: a /lang choice to make again).
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA synchronous = NORMAL")
-        self._db.executescript(_SCHEMA)
+        self._db = open_sqlite(path, _SCHEMA)
         self._db.execute(
             "DELETE FROM message_turn WHERE created < ?", (time.time() - MESSAGE_MEMORY_SECONDS,)
         )
