@@ -8,12 +8,11 @@ duplicates can be counted exactly. The flood limits run on a 20 times faster clo
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 from collections import Counter
 from pathlib import Path
 
-from bot_harness import bot_process
+from bot_harness import bot_env, bot_process
 from fake_telegram import FakeTelegram
 
 from bot.telegram.delivery import MAX_UPDATES_PER_POLL
@@ -31,20 +30,6 @@ QUESTIONS = [
     "Who took part in the Astana process?",
 ]
 SENT_LOG = "LOAD_TEST_COUNTS"
-
-
-def _env(tmp_path: Path, tg: FakeTelegram, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
-    env.update(
-        TELEGRAM_BOT_TOKEN=tg.token,
-        TELEGRAM_API_BASE_URL=tg.base_url,
-        BOT_STATE_PATH=str(tmp_path / "state.sqlite3"),
-        BOT_POLL_TIMEOUT="1",
-        BOT_RATE_TIME_SCALE="0.05",
-        LOG_LEVEL="INFO",
-    )
-    env.update(extra)
-    return env
 
 
 def _queue_questions(tg: FakeTelegram, count: int) -> set[tuple[int, int]]:
@@ -84,7 +69,7 @@ async def _interrupted_run(
     """Queue the questions, stop the bot with `signum` after `stop_after` answers, start it
     again until every question is answered; the duplicate count and the output."""
     asked = _queue_questions(tg, questions)
-    env = _env(tmp_path, tg)
+    env = bot_env(tg, tmp_path)
     first = await bot_process(env)
     try:
         await _wait_answered(tg, stop_after, 60)
@@ -126,7 +111,7 @@ async def test_crash_under_load_loses_nothing(tmp_path: Path, tg: FakeTelegram) 
 
 
 async def test_token_never_printed_at_debug_level(tmp_path: Path, tg: FakeTelegram) -> None:
-    process = await bot_process(_env(tmp_path, tg, LOG_LEVEL="DEBUG"))
+    process = await bot_process(bot_env(tg, tmp_path, LOG_LEVEL="DEBUG"))
     try:
         await tg.wait_for_calls("getUpdates", timeout=60)
         tg.send_text(100, "Tell me about the Iranian nuclear deal")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import shutil
 import signal
 import time
 from pathlib import Path
 
-from bot_harness import GROUP, ServeBot, ask, assert_silent, bot_process
+from bot_harness import GROUP, ServeBot, ask, assert_silent, bot_env, bot_process
 from fake_telegram import BOT_USERNAME, FakeTelegram
 
 from bot.engine import Engine
@@ -122,19 +121,7 @@ async def test_sighup_reloads_the_fact_base_of_a_running_bot(
     iran = folder / "iran.yaml"
     original = iran.read_text(encoding="utf-8")
     assert original.count(FACT) == 1
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_", "KNOWLEDGE_"))
-    }
-    env.update(
-        TELEGRAM_BOT_TOKEN=tg.token,
-        TELEGRAM_API_BASE_URL=tg.base_url,
-        BOT_STATE_PATH=str(tmp_path / "state.sqlite3"),
-        BOT_POLL_TIMEOUT="1",
-        BOT_RATE_TIME_SCALE="0.05",
-        BOT_CACHE_DIR="off",
-        KNOWLEDGE_DIR=str(folder),
-        LOG_LEVEL="INFO",
-    )
+    env = bot_env(tg, tmp_path, BOT_CACHE_DIR="off", KNOWLEDGE_DIR=str(folder))
     process = await bot_process(env, stderr=asyncio.subprocess.STDOUT)
     lines: list[str] = []
 
