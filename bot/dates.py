@@ -219,7 +219,9 @@ def _month_words() -> dict[str, int]:
 
 
 _MONTH_WORDS = _month_words()
+_KAZAKH_MONTHS = tuple(MONTHS_KK)
 _MONTH_WORD = r"[a-zа-яёәғқңөұүһі]+\.?"
+_MONTH_WORD_RE = re.compile(_MONTH_WORD)
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
 _RANGE = re.compile(rf"\b({_YEAR})\s*(?:-|–|—|to|until|till|по|до|and|и|бен|мен)\s*({_YEAR})\b")
 _DAY_MONTH = re.compile(
@@ -240,7 +242,9 @@ def month_number(word: str, *, beside_number: bool = False) -> int | None:
     if word.lower() == "mar.":
         return 3
     # Kazakh endings pile up on the name: "қаңтарда", "қазанның"
-    return next((n for n, name in enumerate(MONTHS_KK, start=1) if bare.startswith(name)), None)
+    if not bare.startswith(_KAZAKH_MONTHS):
+        return None
+    return next(n for n, name in enumerate(MONTHS_KK, start=1) if bare.startswith(name))
 
 
 def find_dates(text: str) -> tuple[list[DateQuery], str]:
@@ -291,8 +295,9 @@ def find_dates(text: str) -> tuple[list[DateQuery], str]:
         elif day <= calendar.monthrange(2000, month)[1]:  # a leap year: 29 February is a date
             found.append(DateQuery(month=month, day=day))
     # month + year, or a month alone
-    words = list(re.finditer(_MONTH_WORD, rest))
-    for match in words:
+    for match in list(_MONTH_WORD_RE.finditer(rest)):
+        if not month_number(match[0], beside_number=True):
+            continue  # most words: not a month whatever is beside them
         near_year = _YEAR_ONLY.search(rest, match.end(), match.end() + 16) or _YEAR_ONLY.search(
             rest, max(0, match.start() - 16), match.start()
         )

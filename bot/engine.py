@@ -46,6 +46,8 @@ TOPICAL_EVIDENCE = 0.3
 # A fact whose date matches the question's is worth this much evidence for its topic.
 DATE_WEIGHT = 1.0
 MAX_TOPICS = 3
+# Words whose kind (function word, off-domain...) is remembered; past this, forgotten at once.
+_MEMO_SIZE = 65536
 # Words that join two subjects: "Iran and Ukraine", "Иран и Украина", "Иран мен Украина".
 CONJUNCTIONS = frozenset(
     {
@@ -140,6 +142,7 @@ class Engine:
         self.lexicon = lexicon or load_lexicon()
         self.index: Index = build_index(kb, self.lexicon)
         self.dated = DatedFacts(kb)
+        self._kinds: dict[str, str | None] = {}  # _classify's answers: words to kinds
 
     @classmethod
     def load(cls, directory: str | Path | None = None) -> Engine:
@@ -151,6 +154,14 @@ class Engine:
 
     def _classify(self, word: str) -> str | None:
         """'focus:KIND', 'followup', 'stop' or 'off' for a function word; None for content."""
+        kinds = self._kinds  # most words of a question were seen in earlier questions
+        if word not in kinds:
+            if len(kinds) >= _MEMO_SIZE:
+                kinds.clear()
+            kinds[word] = self._classify_afresh(word)
+        return kinds[word]
+
+    def _classify_afresh(self, word: str) -> str | None:
         lex = self.lexicon
         forms = (word, *stems(word))
         for form in forms:

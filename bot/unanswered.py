@@ -27,7 +27,7 @@ from rapidfuzz import fuzz, process
 
 from .engine import Answer
 from .settings import Settings
-from .sqlite_file import open_sqlite
+from .sqlite_file import close_sqlite, open_sqlite
 from .text import normalise
 
 # Answers scoring below this (0..100) are recorded as well as declines: the engine answered,
@@ -142,7 +142,7 @@ class SqliteUnansweredLog(UnansweredLog):
         ]
 
     def close(self) -> None:
-        self._db.close()
+        close_sqlite(self._db)
 
 
 class RedisUnansweredLog(UnansweredLog):

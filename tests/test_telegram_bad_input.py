@@ -533,8 +533,8 @@ async def test_updates_the_bot_does_not_handle(tg: FakeTelegram, serve_bot: Serv
 async def test_an_update_the_library_cannot_read_is_skipped(
     tg: FakeTelegram, serve_bot: ServeBot, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """A poll option without `persistent_id` (Bot API < 9.6) makes PTB's get_updates raise for
-    the whole batch: the unreadable update is skipped, the rest of its batch answered."""
+    """A poll option without `persistent_id` (Bot API < 9.6) cannot be read by PTB: that update
+    is skipped and logged without the users' data, the rest of its batch answered."""
     poll = {
         "id": "p2",
         "question": "?",
@@ -559,13 +559,8 @@ async def test_an_update_the_library_cannot_read_is_skipped(
         await still_answers(tg)
     skipped = [r.getMessage() for r in caplog.records if "cannot be read" in r.getMessage()]
     assert skipped == [f"Update {poisoned['update_id']} cannot be read ({_POLL_ERROR}); skipped"]
-    # PTB itself reports the batch it could not read, but not the users' texts and ids in it
-    parse_errors = [r for r in caplog.records if "Error while parsing" in r.getMessage()]
-    assert parse_errors
-    for record in parse_errors:
-        assert "Received data" not in record.getMessage(), record.getMessage()
-        assert "p2" not in record.getMessage()  # the poll's id
-    caplog.records[:] = [r for r in caplog.records if r not in parse_errors]
+    for record in caplog.records:  # no log line shows the raw update
+        assert "p2" not in record.getMessage(), record.getMessage()  # the poll's id
 
 
 _POLL_ERROR = "`persistent_id` is a required argument since Bot API 9.6"

@@ -15,7 +15,7 @@ import logging
 import sys
 from pathlib import Path
 
-from telegram import LinkPreviewOptions, Update
+from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
@@ -31,6 +31,7 @@ from telegram.ext import (
 )
 
 from ..engine import Engine
+from ..engine_cache import load_engine
 from ..settings import Settings
 from ..unanswered import open_unanswered_log
 from . import handlers
@@ -39,6 +40,7 @@ from .context import BotContext, Services, install_services
 from .conversation import Conversations
 from .delivery import serve_polling
 from .flood import FloodLimiter
+from .http import AiohttpRequest
 from .liveness import install_heartbeat
 from .logs import configure_logging, protect_token
 from .menu import FIXED_COMMANDS, register_menu
@@ -70,10 +72,11 @@ def build_application(
         ApplicationBuilder()
         .token(settings.token or "")
         .base_url(settings.api_base_url)
+        .request(AiohttpRequest(connection_pool_size=256))  # PTB's own pool sizes
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
                 allow_sending_without_reply=True,  # the question may be deleted meanwhile
             )
         )
@@ -149,7 +152,8 @@ def run(settings: Settings, knowledge_dir: str | Path | None = None, webhook: bo
     if webhook and (problem := configuration_problem(settings)):
         print(f"error: webhook mode: {problem}.", file=sys.stderr)
         return EXIT_BAD_CONFIG
-    engine = Engine.load(knowledge_dir or settings.knowledge_dir)
+    # the built engine from the cache when the files are unchanged: no YAML or pydantic in memory
+    engine = load_engine(knowledge_dir or settings.knowledge_dir, settings.cache_dir)
     application = build_application(settings, engine)
     install_heartbeat(application, settings.heartbeat_file)
     loop = asyncio.new_event_loop()

@@ -1,18 +1,20 @@
-"""Long polling that loses nothing: Telegram forgets an update only once it has been handled.
+"""Long polling that loses nothing: every update fetched is journaled before Telegram forgets it.
 
 With getUpdates, Telegram drops every update below the `offset` of the next call. PTB's
 Updater passes the next offset as soon as updates are fetched, before any handler has run,
 so a crash or a restart would lose whatever was fetched but not yet answered. This loop
-always passes the oldest update not yet handled: whatever was not answered is fetched again
-after a crash (at-least-once delivery). Updates fetched twice are recognised and skipped,
-and a small journal in the state file (`handled_update`) records what was handled since the
-last confirmation, so even after a SIGKILL only the updates whose handler was running at
-that moment can be answered twice.
+writes each fetched update to a journal in the state file (`fetched_update`) before the next
+poll confirms it, and marks it handled once answered; at start, whatever a previous run
+fetched and did not answer is answered first (at-least-once delivery). Only the updates
+whose handler was running at the moment of a crash can be answered twice.
 
-Updates of one chat are handled one at a time, in order; different chats run in parallel,
-and a chat with a long queue never holds a slot another chat could use. A failed getUpdates
-(5xx, timeout, connection refused) is retried with exponential backoff, for ever. On SIGTERM
-the handlers already running finish (within a grace period), the rest wait in Telegram for
+Because confirming no longer waits for the answers, the next long poll is always under way
+while the handlers run, so a question is fetched the moment it arrives. Updates of one chat
+are handled one at a time, in order; different chats run in parallel, and a chat with a long
+queue never holds a slot another chat could use. At most MAX_IN_FLIGHT updates are journaled
+and unanswered at once; beyond that the rest wait in Telegram. A failed getUpdates (5xx,
+timeout, connection refused) is retried with exponential backoff, for ever. On SIGTERM the
+handlers already running finish (within a grace period); the rest wait in the journal for
 the next start.
 """
 
@@ -20,75 +22,122 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import signal
 import time
 import warnings
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from telegram import Update
-from telegram.error import Conflict, Forbidden, InvalidToken, TelegramError
+from telegram.error import Conflict, EndPointNotFound, Forbidden, InvalidToken, TelegramError
 from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
 
+from ..engine import freeze_heap
 from ..settings import Settings
-from ..sqlite_file import open_sqlite
+from ..sqlite_file import close_sqlite, open_sqlite
 from .ordering import MAX_CONCURRENT_UPDATES
 from .reload import reload_knowledge, watch_knowledge
 from .webhook import SERVING_FLAG, close_application
 
 log = logging.getLogger(__name__)
 
-MAX_UPDATES_PER_POLL = 100  # Telegram's limit; also the most updates ever in flight
+MAX_UPDATES_PER_POLL = 100  # Telegram's limit
+# Updates fetched and not yet answered; with this many, the bot stops fetching until some
+# are answered, so a flood grows neither memory nor the journal without bound. Telegram lets
+# a bot send about 30 messages a second, so this is ten seconds of replies.
+MAX_IN_FLIGHT = 300
+# After fetching, the next poll waits this long at most for the new updates to be answered.
+# Locally that keeps the poll's own request from holding up the replies; against Telegram,
+# where a reply takes longer, it costs a question arriving in that moment at most this much.
+HEAD_START_SECONDS = 0.01
 # A failed getUpdates is retried after 0.25 s, then twice as long each time, up to 30 s.
 POLL_BACKOFF_FIRST = 0.25
 POLL_BACKOFF_MAX = 30.0
 # How long a getUpdates may take beyond its long-poll timeout before it counts as failed.
 POLL_READ_GRACE = 2.0
-# With every update Telegram holds already in hand, poll again after this at the latest.
-IDLE_POLL_SECONDS = 1.0
-CONFIRM_BATCH_SECONDS = 0.1
+# Answered updates stay in the journal until a poll has confirmed them to Telegram; they are
+# swept at most this often, so a busy bot does not pay a delete for every poll.
+SWEEP_SECONDS = 1.0
+# An update whose handling was cut short by this many crashes in a row is given up.
+MAX_STARTS = 3
 # On SIGTERM, handlers already running get this long to finish their replies.
 SHUTDOWN_GRACE_SECONDS = 15.0
-# Journal rows older than this are about updates Telegram has long forgotten.
-_JOURNAL_KEEP_SECONDS = 24 * 3600
 
+# `data` holds the update as Telegram sent it, and NULL once the update is answered.
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS handled_update (
+DROP TABLE IF EXISTS handled_update;
+CREATE TABLE IF NOT EXISTS fetched_update (
     update_id INTEGER PRIMARY KEY,
-    handled REAL NOT NULL
+    data TEXT,
+    starts INTEGER NOT NULL DEFAULT 0
 );
 """
 
 
-class HandledJournal:
-    """Update ids handled but perhaps not yet confirmed to Telegram; survives a crash."""
+class UpdateJournal:
+    """Updates fetched from Telegram, kept until answered and confirmed; survives a crash."""
 
     def __init__(self, path: str | Path) -> None:
         self._db = open_sqlite(path, _SCHEMA)  # shares the state store's file
-        self._db.execute(
-            "DELETE FROM handled_update WHERE handled < ?", (time.time() - _JOURNAL_KEEP_SECONDS,)
+
+    def take_over(self) -> tuple[int | None, list[tuple[int, str]]]:
+        """At start: one past the newest update ever fetched (the offset that confirms all of
+        them), and the updates a previous run fetched but did not answer, oldest first."""
+        db = self._db
+        (newest,) = db.execute("SELECT MAX(update_id) FROM fetched_update").fetchone()
+        db.execute("UPDATE fetched_update SET starts = starts + 1 WHERE data IS NOT NULL")
+        given_up = [
+            update_id
+            for (update_id,) in db.execute(
+                "SELECT update_id FROM fetched_update WHERE data IS NOT NULL AND starts > ?",
+                (MAX_STARTS,),
+            )
+        ]
+        for update_id in given_up:
+            log.error("Update %d was cut short by %d crashes; given up", update_id, MAX_STARTS)
+            self.answered(update_id)
+        pending = db.execute(
+            "SELECT update_id, data FROM fetched_update WHERE data IS NOT NULL ORDER BY update_id"
+        ).fetchall()
+        return (None if newest is None else newest + 1), pending
+
+    def add(self, updates: Sequence[tuple[int, str]]) -> None:
+        """Journal fetched updates (id, JSON), in one transaction."""
+        db = self._db
+        db.execute("BEGIN")
+        db.executemany(
+            "INSERT OR IGNORE INTO fetched_update (update_id, data) VALUES (?, ?)", updates
         )
+        db.execute("COMMIT")
 
-    def __contains__(self, update_id: int) -> bool:
-        found = self._db.execute(
-            "SELECT 1 FROM handled_update WHERE update_id = ?", (update_id,)
-        ).fetchone()
-        return found is not None
+    def answered(self, update_id: int) -> None:
+        self._db.execute("UPDATE fetched_update SET data = NULL WHERE update_id = ?", (update_id,))
 
-    def add(self, update_id: int) -> None:
-        self._db.execute(
-            "INSERT OR REPLACE INTO handled_update VALUES (?, ?)", (update_id, time.time())
+    def pending(self) -> list[int]:
+        """Ids of the updates fetched and not yet answered."""
+        rows = self._db.execute(
+            "SELECT update_id FROM fetched_update WHERE data IS NOT NULL ORDER BY update_id"
         )
+        return [update_id for (update_id,) in rows]
 
-    def forget_below(self, offset: int) -> None:
-        """Telegram confirmed everything below `offset`: it never sends those again."""
-        self._db.execute("DELETE FROM handled_update WHERE update_id < ?", (offset,))
+    def sweep(self, confirmed: int) -> None:
+        """Telegram confirmed everything below `confirmed`: answered ones need no record.
+
+        The newest row always stays: it tells the next start where to confirm from.
+        """
+        self._db.execute(
+            "DELETE FROM fetched_update WHERE data IS NULL AND update_id < ? "
+            "AND update_id < (SELECT MAX(update_id) FROM fetched_update)",
+            (confirmed,),
+        )
 
     def close(self) -> None:
-        self._db.close()
+        close_sqlite(self._db)
 
 
 def _queue_key(update: Update) -> tuple[str, int]:
@@ -99,12 +148,12 @@ def _queue_key(update: Update) -> tuple[str, int]:
 
 
 class Delivery:
-    """Fetches updates, hands them to the application, and confirms only what was handled."""
+    """Fetches and journals updates, hands them to the application, marks them answered."""
 
     def __init__(
         self,
         application: Application,
-        journal: HandledJournal,
+        journal: UpdateJournal,
         *,
         poll_timeout: int,
         allowed_updates: Sequence[str] | None = None,
@@ -115,41 +164,44 @@ class Delivery:
         self.poll_timeout = poll_timeout
         self.allowed_updates = list(allowed_updates) if allowed_updates is not None else None
         self._slots = asyncio.Semaphore(max_concurrent)
-        self._fetched: dict[int, bool] = {}  # update id -> handled, for ids not yet confirmed
         self._next_id: int | None = None  # one past the newest update ever fetched
-        self._confirmed = 0
+        self._swept = 0.0
+        self._in_flight: set[int] = set()  # journaled, not yet answered
         self._queues: dict[tuple[str, int], deque[Update]] = {}
         self._workers: dict[tuple[str, int], asyncio.Task[None]] = {}
         self._running: set[int] = set()  # handlers started and not finished
         self._progress = asyncio.Event()
         self._closing = False
+        # _fetch asks for the raw JSON through do_api_request, which PTB would rather not
+        warnings.filterwarnings(
+            "ignore", message=r"Please use 'Bot\.getUpdates'", category=PTBUserWarning
+        )
 
-    # ---------------------------------------------------------------- offsets
+    # ---------------------------------------------------------------- fetching
 
-    def offset(self) -> int | None:
-        """The oldest update not yet handled, else one past the newest: what to confirm."""
-        pending = [update_id for update_id, handled in self._fetched.items() if not handled]
-        return min(pending) if pending else self._next_id
-
-    def _unhandled(self) -> bool:
-        return not all(self._fetched.values())
-
-    def _forget_below(self, offset: int | None) -> None:
-        if offset is None or offset <= self._confirmed:
-            return
-        self._confirmed = offset
-        self._fetched = {k: v for k, v in self._fetched.items() if k >= offset}
-        self.journal.forget_below(offset)
-
-    # ---------------------------------------------------------------- polling
+    def replay(self) -> int:
+        """Queue what a previous run fetched and did not answer; how many updates that is."""
+        self._next_id, pending = self.journal.take_over()
+        for update_id, data in pending:
+            update = self._read(json.loads(data))
+            if update is None:
+                self.journal.answered(update_id)
+            else:
+                self._accept(update)
+        if pending:
+            log.info("Answering %d updates fetched before the restart", len(pending))
+        return len(pending)
 
     async def poll(self) -> None:
         """Long polling until cancelled; network and server errors are waited out."""
         failures = 0
         while True:
-            offset = self.offset()
+            if len(self._in_flight) >= MAX_IN_FLIGHT:
+                await self._answered(lambda: len(self._in_flight) < MAX_IN_FLIGHT, 1.0)
+                continue
+            offset = self._next_id
             try:
-                updates = await self._fetch(offset)
+                raw = await self._fetch(offset, min(MAX_UPDATES_PER_POLL, MAX_IN_FLIGHT))
             except (InvalidToken, Forbidden):
                 raise  # no amount of waiting makes a revoked token work again
             except TelegramError as exc:  # NetworkError, TimedOut, 5xx, Conflict, 429
@@ -162,73 +214,72 @@ class Delivery:
             if failures:
                 log.info("getUpdates works again after %d failures", failures)
                 failures = 0
-            self._forget_below(offset)
-            fresh = [update for update in updates if update.update_id not in self._fetched]
-            for update in fresh:
-                self._accept(update)
-            if self._unhandled():
-                # A poll now would only fetch the same unhandled updates again at once: wait
-                # until a handler finishes. Once all are handled, the next poll confirms them
-                # and waits for new updates, so a lone question is fetched the moment it comes.
-                progress = self._progress
-                with contextlib.suppress(TimeoutError):
-                    # not wait_for: on Python 3.11 it can swallow a cancel that comes as the
-                    # event is set, and the loop would poll on through the shutdown
-                    async with asyncio.timeout(IDLE_POLL_SECONDS):
-                        await progress.wait()
-                if self._unhandled():
-                    # Every poll fetches all unconfirmed updates again: confirm a few at a time.
-                    await asyncio.sleep(CONFIRM_BATCH_SECONDS)
+            if offset is not None and time.monotonic() - self._swept > SWEEP_SECONDS:
+                self.journal.sweep(offset)
+                self._swept = time.monotonic()
+            if batch := self._take(raw):
+                # Building the next poll's request would hold up the replies just started.
+                await self._answered(lambda: not batch & self._in_flight, HEAD_START_SECONDS)
 
-    async def _fetch(self, offset: int | None) -> list[Update]:
+    async def _fetch(self, offset: int | None, limit: int, timeout: int | None = None) -> list[Any]:
+        """One getUpdates, as the raw JSON: journaled as it came, read one update at a time."""
+        timeout = self.poll_timeout if timeout is None else timeout
+        query = {
+            "offset": offset,
+            "limit": limit,
+            "timeout": timeout,
+            "allowed_updates": self.allowed_updates,
+        }
         try:
-            return await self.application.bot.get_updates(
-                offset=offset,
-                limit=MAX_UPDATES_PER_POLL,
-                timeout=self.poll_timeout,
-                allowed_updates=self.allowed_updates,
-                read_timeout=POLL_READ_GRACE,
+            raw = await self.application.bot.do_api_request(
+                "getUpdates", api_kwargs=query, read_timeout=timeout + POLL_READ_GRACE
             )
-        except (ValueError, TypeError, KeyError):
-            # PTB could not read an update of the batch (a field this version does not know):
-            # left in the batch, it would stop the bot now and again at every start.
-            return await self._readable_updates(offset)
+        except EndPointNotFound as exc:  # how do_api_request reports a 401 or 404
+            raise InvalidToken(str(exc)) from exc
+        return raw if isinstance(raw, list) else []
 
-    async def _readable_updates(self, offset: int | None) -> list[Update]:
-        """The batch read one update at a time; those PTB cannot read are skipped for good."""
-        bot = self.application.bot
-        query = {"offset": offset, "limit": MAX_UPDATES_PER_POLL, "timeout": 0}
-        with warnings.catch_warnings(action="ignore", category=PTBUserWarning):
-            # the raw JSON, which get_updates would fail to read again
-            raw = await bot.do_api_request(
-                "getUpdates", {**query, "allowed_updates": self.allowed_updates}
-            )
-        updates: list[Update] = []
+    def _read(self, data: Any) -> Update | None:
+        """The update, or None (logged) when PTB cannot read it (a field it does not know)."""
+        try:
+            return Update.de_json(data, self.application.bot)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            update_id = data.get("update_id") if isinstance(data, dict) else None
+            log.warning("Update %s cannot be read (%s); skipped", update_id, exc)
+            return None
+
+    def _take(self, raw: list[Any]) -> set[int]:
+        """Journal the new updates of a batch, then queue them, before the next poll confirms
+        them to Telegram; the ids queued."""
+        fresh = []
         for data in raw:
-            try:
-                updates.append(Update.de_json(data, bot))
-            except (ValueError, TypeError, KeyError) as exc:
-                update_id = data.get("update_id")
-                if not isinstance(update_id, int) or update_id in self._fetched:
-                    continue
-                log.warning("Update %d cannot be read (%s); skipped", update_id, exc)
-                self._next_id = max(self._next_id or 0, update_id + 1)
-                self._fetched[update_id] = True
-                self.journal.add(update_id)
-        return updates
+            update_id = data.get("update_id") if isinstance(data, dict) else None
+            if isinstance(update_id, int) and (self._next_id is None or update_id >= self._next_id):
+                fresh.append((update_id, data))
+        if not fresh:
+            return set()
+        self._next_id = max(update_id for update_id, _ in fresh) + 1
+        readable = [(update, data) for _, data in fresh if (update := self._read(data)) is not None]
+        if readable:
+            self.journal.add([(update.update_id, json.dumps(data)) for update, data in readable])
+        for update, _ in readable:
+            self._accept(update)
+        return {update.update_id for update, _ in readable}
 
     def _accept(self, update: Update) -> None:
-        update_id = update.update_id
-        self._next_id = max(self._next_id or 0, update_id + 1)
-        if update_id in self.journal:  # handled before a crash, not yet confirmed
-            self._fetched[update_id] = True
-            log.info("Update %d was handled before the restart; skipped", update_id)
-            return
-        self._fetched[update_id] = False
+        self._in_flight.add(update.update_id)
         key = _queue_key(update)
         self._queues.setdefault(key, deque()).append(update)
         if key not in self._workers:
             self._workers[key] = asyncio.create_task(self._work(key), name=f"updates {key}")
+
+    async def _answered(self, enough: Callable[[], bool], seconds: float) -> None:
+        """Wait until handlers have answered `enough`, or `seconds` have passed."""
+        with contextlib.suppress(TimeoutError):
+            # not wait_for: on Python 3.11 it can swallow a cancel that comes as the event is
+            # set, and the loop would poll on through the shutdown
+            async with asyncio.timeout(seconds):
+                while not enough():
+                    await self._progress.wait()
 
     # ---------------------------------------------------------------- handling
 
@@ -254,22 +305,22 @@ class Delivery:
             finally:
                 self._running.discard(update_id)
         # Handled, or failed for good: either way it is never handled again.
-        self.journal.add(update_id)
-        self._fetched[update_id] = True
+        self.journal.answered(update_id)
+        self._in_flight.discard(update_id)
         progress, self._progress = self._progress, asyncio.Event()
         progress.set()
 
     # ---------------------------------------------------------------- stopping
 
     async def stop(self, grace: float = SHUTDOWN_GRACE_SECONDS) -> None:
-        """Let running handlers finish, drop the rest, and confirm what was handled."""
+        """Let running handlers finish, keep the rest in the journal, confirm what was fetched."""
         self._closing = True
         waiting = [
             task
             for key, task in self._workers.items()
             if self._queues[key][0].update_id not in self._running
         ]
-        for task in waiting:  # not started: Telegram still holds these for the next start
+        for task in waiting:  # not started: the journal keeps these for the next start
             task.cancel()
         busy = [task for task in self._workers.values() if task not in waiting]
         if busy:
@@ -278,16 +329,14 @@ class Delivery:
             for task in late:
                 task.cancel()
         await asyncio.gather(*self._workers.values(), return_exceptions=True)
-        offset = self.offset()
-        if offset is not None and offset > self._confirmed:
+        if self._next_id is not None:
             try:
-                await self.application.bot.get_updates(offset=offset, limit=1, timeout=0)
-                self._forget_below(offset)
-            except TelegramError as exc:  # the journal still knows what was handled
-                log.warning("Could not confirm the handled updates: %s", exc)
-        pending = sum(1 for handled in self._fetched.values() if not handled)
-        if pending:
-            log.info("%d updates left for the next start", pending)
+                await self._fetch(self._next_id, limit=1, timeout=0)
+                self.journal.sweep(self._next_id)
+            except TelegramError as exc:  # the journal still knows what was fetched
+                log.warning("Could not confirm the fetched updates: %s", exc)
+        if self._in_flight:
+            log.info("%d updates left in the journal for the next start", len(self._in_flight))
 
 
 async def serve_polling(
@@ -298,7 +347,7 @@ async def serve_polling(
 ) -> None:
     """Run the bot until SIGINT or SIGTERM (or until `stop` is set, for tests: then no signal
     handlers are installed); SIGHUP reloads the fact base."""
-    journal = HandledJournal(settings.state_path)
+    journal = UpdateJournal(settings.state_path)
     delivery = Delivery(
         application, journal, poll_timeout=settings.poll_timeout, allowed_updates=allowed_updates
     )
@@ -319,12 +368,14 @@ async def serve_polling(
             await application.post_init(application)
         await application.start()
         await application.bot.delete_webhook()  # getUpdates is refused while one is set
-        polling = asyncio.create_task(delivery.poll(), name="getUpdates")
-        application.bot_data[SERVING_FLAG] = True  # the heartbeat's sign of life (liveness.py)
-        background.append(polling)
+        delivery.replay()
+        freeze_heap()  # what start-up built lives as long as the process
         if settings.knowledge_watch:
             watcher = watch_knowledge(application, settings.knowledge_watch_interval)
             background.append(asyncio.create_task(watcher, name="knowledge watcher"))
+        polling = asyncio.create_task(delivery.poll(), name="getUpdates")
+        application.bot_data[SERVING_FLAG] = True  # the heartbeat's sign of life (liveness.py)
+        background.append(polling)
         stopping = asyncio.create_task(stop.wait())
         await asyncio.wait([polling, stopping], return_when=asyncio.FIRST_COMPLETED)
         stopping.cancel()

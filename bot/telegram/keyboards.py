@@ -8,6 +8,7 @@ language of the answer it sits under, so the topic it opens reads the same.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -22,15 +23,20 @@ MAX_CALLBACK_BYTES = 64
 MAX_INLINE_QUERY = 256  # Telegram's limit on an inline query, hence on a share button's text
 
 
-def _topic_button(kb: KnowledgeBase, topic_id: str, lang: str, key: str) -> InlineKeyboardButton:
-    data = f"{TOPIC_PREFIX}{lang}:{topic_id}"
+@lru_cache(maxsize=1024)
+def _button(text: str, data: str) -> InlineKeyboardButton:
+    """Buttons are immutable, and the same few sit under most answers: made once each."""
     assert len(data.encode()) <= MAX_CALLBACK_BYTES, data
+    return InlineKeyboardButton(text, callback_data=data)
+
+
+def _topic_button(kb: KnowledgeBase, topic_id: str, lang: str, key: str) -> InlineKeyboardButton:
     title = kb.topics[topic_id].title.get(lang)
-    return InlineKeyboardButton(t(lang, key, value=title), callback_data=data)
+    return _button(t(lang, key, value=title), f"{TOPIC_PREFIX}{lang}:{topic_id}")
 
 
 def _last_row(lang: str, share: str | None) -> list[InlineKeyboardButton]:
-    row = [InlineKeyboardButton(t(lang, "button_timeline"), callback_data=f"{TIMELINE}:{lang}")]
+    row = [_button(t(lang, "button_timeline"), f"{TIMELINE}:{lang}")]
     if share:
         query = share[:MAX_INLINE_QUERY]
         row.append(InlineKeyboardButton(t(lang, "button_share"), switch_inline_query=query))

@@ -11,7 +11,14 @@ import json
 import logging
 
 # Filters on a logger see only the records created on it, so each one is named.
-_SEES_URLS = ("httpx", "httpcore", "telegram.Bot", "telegram.ext.ExtBot", "telegram.ext.Updater")
+_SEES_URLS = (
+    "aiohttp.client",
+    "httpx",
+    "httpcore",
+    "telegram.Bot",
+    "telegram.ext.ExtBot",
+    "telegram.ext.Updater",
+)
 _REDACTED = "<redacted token>"
 
 
@@ -33,27 +40,9 @@ class RedactToken(logging.Filter):
         return True
 
 
-class WithholdRawUpdates(logging.Filter):
-    """PTB logs a whole batch of raw updates when one cannot be parsed: users' texts and ids."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str) and record.msg.startswith("Error while parsing updates"):
-            record.msg, record.args = _RAW_WITHHELD, None
-        return True
-
-
-_RAW_WITHHELD = (
-    "Error while parsing updates (the raw updates are not logged: they hold users' data)"
-)
-
-
 def protect_token(token: str | None) -> None:
-    """Keep the token and raw updates out of library logs: called when an Application is built."""
+    """Keep the token out of library logs: called when an Application is built."""
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    for name in ("telegram.Bot", "telegram.ext.ExtBot"):
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, WithholdRawUpdates) for f in logger.filters):
-            logger.addFilter(WithholdRawUpdates())
     if not token:
         return
     for name in _SEES_URLS:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 from telegram.ext import Application, CommandHandler
 
 from ..engine import Engine
 from ..loader import KnowledgeBase, KnowledgeError
-from .context import Services, replace_engine, services_of
+from .context import replace_engine, services_of
 from .menu import FIXED_COMMANDS, register_menu
 
 log = logging.getLogger(__name__)
@@ -69,11 +71,22 @@ def _snapshot(directory: Path | None) -> dict[str, tuple[int, int]]:
     }
 
 
-async def watch_knowledge(application: Application, interval: float) -> None:
-    """Reload whenever a topic file is added, removed or changed (polls mtimes)."""
-    services: Services = services_of(application)
-    directory = services.engine.kb.directory
-    seen = await asyncio.to_thread(_snapshot, directory)
+def watch_knowledge(application: Application, interval: float) -> Coroutine[Any, Any, None]:
+    """Reload whenever a topic file is added, removed or changed (polls mtimes).
+
+    The folder as it is at this call is the baseline, so an edit made from then on is picked
+    up however soon the returned watcher gets to run.
+    """
+    directory = services_of(application).engine.kb.directory
+    return _watch(application, directory, _snapshot(directory), interval)
+
+
+async def _watch(
+    application: Application,
+    directory: Path | None,
+    seen: dict[str, tuple[int, int]],
+    interval: float,
+) -> None:
     while True:
         await asyncio.sleep(interval)
         try:

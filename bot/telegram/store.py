@@ -13,7 +13,7 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 
 from ..engine import Turn
-from ..sqlite_file import open_sqlite
+from ..sqlite_file import close_sqlite, open_sqlite
 
 # Records of what a bot message was about are kept this long: people rarely reply later.
 MESSAGE_MEMORY_SECONDS = 90 * 24 * 3600
@@ -63,12 +63,12 @@ class SqliteStateStore(StateStore):
         self._db.execute(
             "DELETE FROM message_turn WHERE created < ?", (time.time() - MESSAGE_MEMORY_SECONDS,)
         )
+        # Read for every message, written by /lang only, and only by this process: kept in
+        # memory (one entry per user who ever chose a language).
+        self._languages = dict(self._db.execute("SELECT user_id, lang FROM user_language"))
 
     def language(self, user_id: int) -> str | None:
-        row = self._db.execute(
-            "SELECT lang FROM user_language WHERE user_id = ?", (user_id,)
-        ).fetchone()
-        return row[0] if row else None
+        return self._languages.get(user_id)
 
     def set_language(self, user_id: int, lang: str) -> None:
         self._db.execute(
@@ -76,6 +76,7 @@ class SqliteStateStore(StateStore):
             "ON CONFLICT(user_id) DO UPDATE SET lang = excluded.lang",
             (user_id, lang),
         )
+        self._languages[user_id] = lang
 
     def message_turn(self, chat_id: int, message_id: int) -> Turn | None:
         row = self._db.execute(
@@ -93,4 +94,4 @@ class SqliteStateStore(StateStore):
         )
 
     def close(self) -> None:
-        self._db.close()
+        close_sqlite(self._db)
