@@ -176,10 +176,17 @@ def end_to_end_figures(questions: list[str], large_base: Path | None) -> list[Fi
     with tempfile.TemporaryDirectory(prefix="bench-e2e-") as tmp:
         workdir = Path(tmp)
         for number in range(1, RUNS + 1):
-            bare_runs.append(asyncio.run(_measure(BARE, questions, None, workdir)))
-            bot_runs.append(asyncio.run(_measure(BOT, questions, None, workdir)))
+            # each run is a bot's first start: its own state file, no journal from before
+            run_dir = workdir / f"run-{number}"
+            run_dir.mkdir()
+            bare_runs.append(asyncio.run(_measure(BARE, questions, None, run_dir)))
+            bot_runs.append(asyncio.run(_measure(BOT, questions, None, run_dir)))
             print(f"  run {number}: bare {bare_runs[-1]}, bot {bot_runs[-1]}")
-        large = asyncio.run(_memory_at(large_base, questions, workdir)) if large_base else None
+        if large_base is not None:
+            (workdir / "large").mkdir()
+            large = asyncio.run(_memory_at(large_base, questions, workdir / "large"))
+        else:
+            large = None
     bare, bot = _median_run(bare_runs), _median_run(bot_runs)
     figures = [
         Figure(

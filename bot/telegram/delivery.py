@@ -63,18 +63,20 @@ POLL_READ_GRACE = 2.0
 # Answered updates stay in the journal until a poll has confirmed them to Telegram; they are
 # swept at most this often, so a busy bot does not pay a delete for every poll.
 SWEEP_SECONDS = 1.0
-# An update whose handling was cut short by this many crashes in a row is given up.
-MAX_STARTS = 3
+# An update whose handler was started this many times and never finished (the process died
+# each time) is given up: one poison update must not take the bot down at every start.
+MAX_ATTEMPTS = 3
 # On SIGTERM, handlers already running get this long to finish their replies.
 SHUTDOWN_GRACE_SECONDS = 15.0
 
-# `data` holds the update as Telegram sent it, and NULL once the update is answered.
+# `data` holds the update as Telegram sent it, and NULL once the update is answered;
+# `attempts` counts the times its handler was started.
 _SCHEMA = """
 DROP TABLE IF EXISTS handled_update;
 CREATE TABLE IF NOT EXISTS fetched_update (
     update_id INTEGER PRIMARY KEY,
     data TEXT,
-    starts INTEGER NOT NULL DEFAULT 0
+    attempts INTEGER NOT NULL DEFAULT 0
 );
 """
 
@@ -85,26 +87,26 @@ class UpdateJournal:
     def __init__(self, path: str | Path) -> None:
         self._db = open_sqlite(path, _SCHEMA)  # shares the state store's file
 
-    def take_over(self) -> tuple[int | None, list[tuple[int, str]]]:
-        """At start: one past the newest update ever fetched (the offset that confirms all of
-        them), and the updates a previous run fetched but did not answer, oldest first."""
+    def take_over(self) -> tuple[set[int], list[tuple[int, str]]]:
+        """At start: the ids of every update in the journal (Telegram may send those again, if
+        the poll that confirmed them never reached it), and the updates a previous run fetched
+        but did not answer, oldest first."""
         db = self._db
-        (newest,) = db.execute("SELECT MAX(update_id) FROM fetched_update").fetchone()
-        db.execute("UPDATE fetched_update SET starts = starts + 1 WHERE data IS NOT NULL")
+        known = {update_id for (update_id,) in db.execute("SELECT update_id FROM fetched_update")}
         given_up = [
             update_id
             for (update_id,) in db.execute(
-                "SELECT update_id FROM fetched_update WHERE data IS NOT NULL AND starts > ?",
-                (MAX_STARTS,),
+                "SELECT update_id FROM fetched_update WHERE data IS NOT NULL AND attempts >= ?",
+                (MAX_ATTEMPTS,),
             )
         ]
         for update_id in given_up:
-            log.error("Update %d was cut short by %d crashes; given up", update_id, MAX_STARTS)
+            log.error("Update %d was cut short %d times; given up", update_id, MAX_ATTEMPTS)
             self.answered(update_id)
         pending = db.execute(
             "SELECT update_id, data FROM fetched_update WHERE data IS NOT NULL ORDER BY update_id"
         ).fetchall()
-        return (None if newest is None else newest + 1), pending
+        return known, pending
 
     def add(self, updates: Sequence[tuple[int, str]]) -> None:
         """Journal fetched updates (id, JSON), in one transaction."""
@@ -114,6 +116,11 @@ class UpdateJournal:
             "INSERT OR IGNORE INTO fetched_update (update_id, data) VALUES (?, ?)", updates
         )
         db.execute("COMMIT")
+
+    def attempted(self, update_id: int) -> None:
+        self._db.execute(
+            "UPDATE fetched_update SET attempts = attempts + 1 WHERE update_id = ?", (update_id,)
+        )
 
     def answered(self, update_id: int) -> None:
         self._db.execute("UPDATE fetched_update SET data = NULL WHERE update_id = ?", (update_id,))
@@ -126,14 +133,9 @@ class UpdateJournal:
         return [update_id for (update_id,) in rows]
 
     def sweep(self, confirmed: int) -> None:
-        """Telegram confirmed everything below `confirmed`: answered ones need no record.
-
-        The newest row always stays: it tells the next start where to confirm from.
-        """
+        """Telegram confirmed everything below `confirmed`: answered ones need no record."""
         self._db.execute(
-            "DELETE FROM fetched_update WHERE data IS NULL AND update_id < ? "
-            "AND update_id < (SELECT MAX(update_id) FROM fetched_update)",
-            (confirmed,),
+            "DELETE FROM fetched_update WHERE data IS NULL AND update_id < ?", (confirmed,)
         )
 
     def close(self) -> None:
@@ -164,7 +166,10 @@ class Delivery:
         self.poll_timeout = poll_timeout
         self.allowed_updates = list(allowed_updates) if allowed_updates is not None else None
         self._slots = asyncio.Semaphore(max_concurrent)
-        self._next_id: int | None = None  # one past the newest update ever fetched
+        # One past the newest update fetched: the offset of the next poll. Never carried over
+        # a restart: after a week without updates Telegram numbers them afresh, from anywhere.
+        self._next_id: int | None = None
+        self._known: set[int] = set()  # in the journal at start: not to be taken again
         self._swept = 0.0
         self._in_flight: set[int] = set()  # journaled, not yet answered
         self._queues: dict[tuple[str, int], deque[Update]] = {}
@@ -181,7 +186,7 @@ class Delivery:
 
     def replay(self) -> int:
         """Queue what a previous run fetched and did not answer; how many updates that is."""
-        self._next_id, pending = self.journal.take_over()
+        self._known, pending = self.journal.take_over()
         for update_id, data in pending:
             update = self._read(json.loads(data))
             if update is None:
@@ -253,11 +258,14 @@ class Delivery:
         fresh = []
         for data in raw:
             update_id = data.get("update_id") if isinstance(data, dict) else None
-            if isinstance(update_id, int) and (self._next_id is None or update_id >= self._next_id):
-                fresh.append((update_id, data))
+            if not isinstance(update_id, int):
+                continue
+            if self._next_id is None or update_id >= self._next_id:
+                self._next_id = update_id + 1
+                if update_id not in self._known:
+                    fresh.append((update_id, data))
         if not fresh:
             return set()
-        self._next_id = max(update_id for update_id, _ in fresh) + 1
         readable = [(update, data) for _, data in fresh if (update := self._read(data)) is not None]
         if readable:
             self.journal.add([(update.update_id, json.dumps(data)) for update, data in readable])
@@ -298,6 +306,7 @@ class Delivery:
         update_id = update.update_id
         async with self._slots:
             self._running.add(update_id)
+            self.journal.attempted(update_id)
             try:
                 await self.application.process_update(update)
             except Exception:  # handler errors are logged by the error handler already
