@@ -5,11 +5,14 @@ Updater passes the next offset as soon as updates are fetched, before any handle
 so a crash or a restart would lose whatever was fetched but not yet answered. This loop
 writes each fetched update to a journal in the state file (`fetched_update`) before the next
 poll confirms it, and marks it handled once answered; at start, whatever a previous run
-fetched and did not answer is answered first (at-least-once delivery). Only the updates
-whose handler was running at the moment of a crash can be answered twice.
+fetched and did not answer is answered first (at-least-once delivery), and updates the
+journal already holds are not taken again if Telegram sends them once more (when the poll
+that confirmed them never reached it). Only the updates whose handler was running at the
+moment of a crash can be answered twice.
 
-Because confirming no longer waits for the answers, the next long poll is always under way
-while the handlers run, so a question is fetched the moment it arrives. Updates of one chat
+Confirming does not wait for the answers, so after a head start for the replies just begun
+the next long poll is under way while the handlers run, and a question is fetched the moment
+it arrives. Updates of one chat
 are handled one at a time, in order; different chats run in parallel, and a chat with a long
 queue never holds a slot another chat could use. At most MAX_IN_FLIGHT updates are journaled
 and unanswered at once; beyond that the rest wait in Telegram. A failed getUpdates (5xx,
