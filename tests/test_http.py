@@ -63,3 +63,16 @@ async def test_a_refused_connection_is_a_network_error(tg: FakeTelegram, bot: Bo
 async def test_used_before_initialize_is_refused() -> None:
     with pytest.raises(RuntimeError, match="not initialized"):
         await AiohttpRequest().do_request("http://127.0.0.1:9/x", "POST")
+
+
+async def test_the_proxy_from_the_environment_is_used(
+    tg: FakeTelegram, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Deployments behind a proxy set HTTP(S)_PROXY, which PTB's default backend honours."""
+    monkeypatch.setenv("HTTP_PROXY", tg.url)  # the fake serves requests sent to it as a proxy
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    unreachable = "http://api.telegram.invalid/bot"  # only the proxy can reach it
+    async with Bot(tg.token, base_url=unreachable, request=AiohttpRequest()) as bot:
+        await bot.send_message(100, "via the proxy")
+    assert tg.calls_of("sendMessage")[0].params["text"] == "via the proxy"
