@@ -186,12 +186,15 @@ class Engine:
         named = _named_words(question)
         analysis.conjunction = "," in rest or "&" in rest or bool(CONJUNCTIONS.intersection(found))
         foreign_roles = self._foreign_roles(found)
+        english = self._plainly_english(found)
         for position, word in enumerate(found):
             kind = "off" if position in foreign_roles else self._classify(word)
             match = None
             if kind is None:
                 match = self.index.resolve(word)
-                if (match is None or match.similarity < 1) and _latin(word):
+                if english and match is not None and match.translit:
+                    match = None  # an English word, not Russian typed in Latin letters
+                if (match is None or match.similarity < 1) and _latin(word) and not english:
                     # Russian in Latin letters: "kogda", "v", "pogoda" beat a fuzzy guess
                     kind = self._classify(latin_to_cyrillic(word))
                     match = None if kind else match
@@ -219,6 +222,17 @@ class Engine:
                     analysis.named_unknown.append(word)
             last_match = None
         return analysis
+
+    def _plainly_english(self, found: list[str]) -> bool:
+        """An English function word that is no Russian one in Latin letters ("the", "does",
+        but not "pro"): then an unknown word is English, not Russian typed in Latin."""
+        return any(
+            len(word) >= 3
+            and _latin(word)
+            and self._classify(word) == "stop"
+            and self._classify(latin_to_cyrillic(word)) != "stop"
+            for word in found
+        )
 
     def _foreign_roles(self, found: list[str]) -> set[int]:
         """Positions of role words beside a foreign country: "president of Iran", "Turkish PM"."""

@@ -48,6 +48,7 @@ class Match:
     word: str
     term: str
     similarity: float
+    translit: bool = False  # found by reading a Latin word as Russian typed in Latin letters
 
 
 @dataclass
@@ -183,13 +184,13 @@ class Index:
             cyrillic = latin_to_cyrillic(word)
             term = self._exact(cyrillic)
             if term:
-                return Match(word, term, TRANSLIT_SIMILARITY)
+                return Match(word, term, TRANSLIT_SIMILARITY, translit=True)
             found = self._fuzzy(word)
             if found:
-                return Match(word, *found)
+                return Match(word, *found, translit=is_cyrillic(found[0]))
             found = self._fuzzy(cyrillic) if len(word) > 4 else None
             if found:
-                return Match(word, found[0], found[1] * TRANSLIT_SIMILARITY)
+                return Match(word, found[0], found[1] * TRANSLIT_SIMILARITY, translit=True)
             return None
         found = self._fuzzy(word) if is_cyrillic(word) else None
         if found:

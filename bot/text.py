@@ -71,6 +71,14 @@ KAZAKH_WITHOUT_LETTERS = frozenset(
         "ше",
         "ал",
         "кимнин",
+        # "and", "between", and country names that only Kazakh spells this way
+        "мен",
+        "бен",
+        "пен",
+        "арасында",
+        "арасындагы",
+        "ресей",
+        "туркия",
     ]
 )
 

@@ -351,6 +351,44 @@ def test_latin_typed_when_question_leads_with_the_date(engine: Engine) -> None:
     assert "2017" in reply(engine, answer)[:LEAD_CHARS]
 
 
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # "care" read as Russian in Latin letters is "каре", an off-domain word
+        ("Does Kazakhstan care about Afghanistan at the UN?", "unsc"),
+        ("rasskazhi pro sovbez oon", "unsc"),  # "pro" is про, not the English prefix
+    ],
+)
+def test_an_english_question_is_not_read_as_latin_typed_russian(
+    engine: Engine, question: str, topic: str
+) -> None:
+    assert_topic(engine.answer(question), topic)
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("What was the goal of the Astana talks?", "syria"),
+        ("Какова была цель переговоров в Астане?", "syria"),
+        ("ОИС мақсаты қандай?", "oic"),
+    ],
+)
+def test_aims_and_goals_ask_why(engine: Engine, question: str, topic: str) -> None:
+    answer = engine.answer(question)
+    assert_topic(answer, topic)
+    assert answer.focus == "why"
+
+
+def test_a_prefix_cut_off_by_a_hyphen_says_nothing(engine: Engine) -> None:
+    """ "intra-" of "intra-Syrian talks" must not tie "intra-Muslim" to Syria."""
+    assert_topic(engine.answer("intra-Muslim dialogue efforts"), "oic")
+
+
+def test_kazakh_typed_without_kazakh_letters_by_its_little_words() -> None:
+    assert detect_language("Ресей мен Туркия арасындагы кайшылык") == "kk"
+    assert detect_language("Противоречия между Россией и Турцией") == "ru"
+
+
 # --- questions by date -----------------------------------------------------------------------
 
 
