@@ -187,8 +187,8 @@ class Delivery:
 
     # ---------------------------------------------------------------- fetching
 
-    def replay(self) -> int:
-        """Queue what a previous run fetched and did not answer; how many updates that is."""
+    def replay(self) -> None:
+        """Queue what a previous run fetched and did not answer."""
         self._known, pending = self.journal.take_over()
         for update_id, data in pending:
             update = self._read(json.loads(data))
@@ -198,18 +198,18 @@ class Delivery:
                 self._accept(update)
         if pending:
             log.info("Answering %d updates fetched before the restart", len(pending))
-        return len(pending)
 
     async def poll(self) -> None:
         """Long polling until cancelled; network and server errors are waited out."""
         failures = 0
         while True:
-            if len(self._in_flight) >= MAX_IN_FLIGHT:
+            room = MAX_IN_FLIGHT - len(self._in_flight)
+            if room <= 0:
                 await self._answered(lambda: len(self._in_flight) < MAX_IN_FLIGHT, 1.0)
                 continue
             offset = self._next_id
             try:
-                raw = await self._fetch(offset, min(MAX_UPDATES_PER_POLL, MAX_IN_FLIGHT))
+                raw = await self._fetch(offset, min(MAX_UPDATES_PER_POLL, room))
             except (InvalidToken, Forbidden):
                 raise  # no amount of waiting makes a revoked token work again
             except TelegramError as exc:  # NetworkError, TimedOut, 5xx, Conflict, 429
