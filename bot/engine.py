@@ -137,16 +137,21 @@ class Analysis:
 class Engine:
     """Answers questions from one fact base. Immutable once built, so safe to share."""
 
-    def __init__(self, kb: KnowledgeBase, lexicon: Lexicon | None = None) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, lexicon: Lexicon | None = None, previous: Engine | None = None
+    ) -> None:
+        """`previous`: an engine of an earlier version of the fact base, whose index of the
+        topics that did not change is reused."""
         self.kb = kb
         self.lexicon = lexicon or load_lexicon()
-        self.index: Index = build_index(kb, self.lexicon)
+        self.index: Index = build_index(kb, self.lexicon, previous and previous.index)
         self.dated = DatedFacts(kb)
         self._kinds: dict[str, str | None] = {}  # _classify's answers: words to kinds
 
     @classmethod
-    def load(cls, directory: str | Path | None = None) -> Engine:
-        engine = cls(load_knowledge(directory))
+    def load(cls, directory: str | Path | None = None, previous: Engine | None = None) -> Engine:
+        """The engine of a fact base folder; with `previous`, only changed files are read."""
+        engine = cls(load_knowledge(directory, previous and previous.kb), previous=previous)
         freeze_heap()
         return engine
 

@@ -3,69 +3,120 @@
 Building the engine parses YAML, validates it with pydantic and stems every word of the
 fact base. The result depends only on the fact base's files, the lexicon and this code, so
 a pickle that records which versions of them it was built from is as good as a fresh
-build, and loads in milliseconds. An edited file no longer matches: the engine is rebuilt.
+build, and loads in a fraction of the time. When topic files changed, the kept engine is
+still the starting point: only the files whose bytes changed are read again (see
+Engine.load), and the new engine replaces it.
+
+Loading a pickle runs whatever code it names, so the folder must be the user's own: owned
+by the user running the bot and writable by nobody else (it is created with mode 0700).
+Any other folder, such as a shared temporary one, is not used: the engine is built instead,
+and a warning says why, once.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
+import stat
 import zlib
 from pathlib import Path
 
 from .engine import Engine, freeze_heap
 from .lexicon import LEXICON_DIR
-from .loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
+from .loader import DEFAULT_KNOWLEDGE_DIR, topic_files
+
+log = logging.getLogger(__name__)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 KEEP = 8  # engines kept in the cache folder, the most recently built
+_warned: set[Path] = set()  # folders refused so far: each is warned about once
 
 
-def _inputs(knowledge_dir: Path) -> list[Path]:
-    """Every file the engine is built from: the fact base, the lexicon and the code."""
-    facts = sorted(p for p in knowledge_dir.iterdir() if p.suffix in (".yaml", ".yml"))
-    return facts + sorted(LEXICON_DIR.glob("*.yaml")) + sorted(PACKAGE_DIR.glob("*.py"))
-
-
-def build_stamp(knowledge_dir: Path) -> str:
-    """Which versions of the inputs a build comes from: paths, sizes and times, as .pyc do."""
+def _stamp(paths: list[Path]) -> str:
+    """Which versions of some files a build comes from: paths, sizes and times, as .pyc do."""
     lines = []
-    for path in _inputs(knowledge_dir):
-        stat = path.stat()
-        lines.append(f"{path.resolve()}\t{stat.st_size}\t{stat.st_mtime_ns}")
+    for path in paths:
+        status = path.stat()
+        lines.append(f"{path.resolve()}\t{status.st_size}\t{status.st_mtime_ns}")
     return "\n".join(lines)
 
 
-def load_engine(knowledge_dir: str | Path | None, cache_dir: Path | None) -> Engine:
-    """The engine for a fact base, from the cache when it holds a build of these very files."""
-    folder = (Path(knowledge_dir) if knowledge_dir else DEFAULT_KNOWLEDGE_DIR).resolve()
-    if cache_dir is None or not folder.is_dir():
-        return Engine.load(folder)  # load_knowledge words the error for a missing folder
-    stamp = build_stamp(folder)
-    path = cache_dir / f"engine-{zlib.crc32(str(folder).encode()):08x}.pickle"
+def code_stamp() -> str:
+    """The versions of the lexicon and the code: a build from others is of no use at all."""
+    return _stamp(sorted(LEXICON_DIR.glob("*.yaml")) + sorted(PACKAGE_DIR.glob("*.py")))
+
+
+def build_stamp(knowledge_dir: Path) -> str:
+    """The versions of a fact base's topic files."""
+    return _stamp(topic_files(knowledge_dir))
+
+
+def private_folder(folder: Path) -> Path | None:
+    """The folder, created with mode 0700 if missing, when only this user can write to it;
+    otherwise None (with a warning, once, when it exists but others could write to it)."""
     try:
-        with path.open("rb") as file:
-            if pickle.load(file) == stamp:
-                engine = pickle.load(file)
-                if isinstance(engine, Engine):
-                    freeze_heap()
-                    return engine
-    except Exception:  # none yet, or truncated, or from another version: build afresh
-        pass
-    engine = Engine(load_knowledge(folder))
-    _store(stamp, engine, path)
-    freeze_heap()
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        status = folder.stat()
+    except OSError:
+        return None  # a read-only place: no cache, only slower starts
+    if _is_private(status):
+        return folder
+    if folder not in _warned:
+        _warned.add(folder)
+        log.warning(
+            "Not using the engine cache in %s: it must belong to this user and be writable "
+            "by nobody else (chmod 700 it, or set BOT_CACHE_DIR to a private folder); "
+            "the fact base is built from its files instead",
+            folder,
+        )
+    return None
+
+
+def _is_private(status: os.stat_result) -> bool:
+    owner = os.getuid() if hasattr(os, "getuid") else status.st_uid
+    return status.st_uid == owner and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def load_engine(knowledge_dir: str | Path | None, cache_dir: Path | None) -> Engine:
+    """The engine for a fact base, from the cache when it holds a build of these very files,
+    else built from the cached one (only changed files are read), else from scratch."""
+    folder = (Path(knowledge_dir) if knowledge_dir else DEFAULT_KNOWLEDGE_DIR).resolve()
+    cache = private_folder(cache_dir) if cache_dir is not None else None
+    if cache is None or not folder.is_dir():
+        return Engine.load(folder)  # load_knowledge words the error for a missing folder
+    code, files = code_stamp(), build_stamp(folder)
+    path = cache / f"engine-{zlib.crc32(str(folder).encode()):08x}.pickle"
+    kept = _read(path, code)
+    if kept is not None and kept[0] == files:
+        freeze_heap()
+        return kept[1]
+    engine = Engine.load(folder, previous=kept[1] if kept is not None else None)
+    _store(path, code, files, engine)
     return engine
 
 
-def _store(stamp: str, engine: Engine, path: Path) -> None:
+def _read(path: Path, code: str) -> tuple[str, Engine] | None:
+    """The kept engine and the files it was built from, if it was built by this code."""
+    try:
+        with path.open("rb") as file:
+            if not _is_private(os.fstat(file.fileno())):
+                return None
+            if pickle.load(file) != code:
+                return None
+            files, engine = pickle.load(file), pickle.load(file)
+    except Exception:  # none yet, or truncated, or from another version: build afresh
+        return None
+    return (files, engine) if isinstance(files, str) and isinstance(engine, Engine) else None
+
+
+def _store(path: Path, code: str, files: str, engine: Engine) -> None:
     """Write atomically, so that a reader never sees half a file; a read-only place is fine."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         with partial.open("wb") as file:
-            pickle.dump(stamp, file, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(engine, file, protocol=pickle.HIGHEST_PROTOCOL)
+            for part in (code, files, engine):
+                pickle.dump(part, file, protocol=pickle.HIGHEST_PROTOCOL)
         partial.replace(path)
         engines = sorted(path.parent.glob("engine-*.pickle"), key=lambda p: p.stat().st_mtime)
         for stale in engines[:-KEEP]:  # one per fact base in use; tests make many

@@ -7,13 +7,17 @@ over facts in Python.
 
 from __future__ import annotations
 
-import itertools
-from collections import defaultdict
+from array import array
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, groupby, pairwise
+from operator import itemgetter
 
 from .lexicon import Lexicon, load_lexicon
-from .loader import KnowledgeBase
-from .schema import Localized, LocalizedWords
+from .loader import KnowledgeBase, paused_gc
+from .schema import Fact, Localized, LocalizedWords, Topic
 from .text import (
     LANGS,
     fold_kazakh,
@@ -41,6 +45,10 @@ def pair_term(first: str, second: str) -> str:
     return f"{first}|{second}"
 
 
+_join_pair = "|".join  # pair_term over a (first, second) tuple, at C speed for indexing
+_FACT_BITS = 20  # a fact's place: its topic's number, then its position among the topic's facts
+
+
 @dataclass(frozen=True)
 class Match:
     """A question word resolved to an index term, with how sure the resolution is (0..1)."""
@@ -51,94 +59,232 @@ class Match:
     translit: bool = False  # found by reading a Latin word as Russian typed in Latin letters
 
 
+@dataclass(frozen=True, eq=False)
+class TopicShare:
+    """One topic's part of the index, built from that topic alone.
+
+    An edited topic file rebuilds only its own share; the others are reused as they are
+    (see build_index). Terms are sorted, so looking one up is a bisection, and every
+    term string is one object shared by all shares and the index.
+    """
+
+    topic: Topic  # what the share was built from: reused only for this very object
+    surfaces: tuple[str, ...]  # written word, its term, word, term...: in order of first use
+    terms: tuple[str, ...]  # every term of the topic, facts included, sorted
+    weights: array  # what each term says for the topic
+    counts: array  # how many of the topic's facts use each term
+    fact_terms: tuple[tuple[str, ...], ...]  # per fact, in file order: its terms, sorted
+    fact_weights: tuple[array, ...]  # per fact: what each of its terms says for the fact
+
+    def count(self, term: str) -> int:
+        """How many of the topic's facts use a term."""
+        i = bisect_left(self.terms, term)
+        return self.counts[i] if i < len(self.terms) and self.terms[i] == term else 0
+
+    def fact_weight(self, position: int, term: str) -> float | None:
+        terms = self.fact_terms[position]
+        i = bisect_left(terms, term)
+        return self.fact_weights[position][i] if i < len(terms) and terms[i] == term else None
+
+
+class Postings(Mapping[str, float]):
+    """The topics a term points at, each with a value: a view into the index's flat arrays.
+
+    Topics come in the fact base's order, as the dict this replaces had them.
+    """
+
+    __slots__ = ("_hi", "_lo", "_names", "_numbers", "_topics", "_values")
+
+    def __init__(self, index: Index, topics: array, values: array, lo: int, hi: int) -> None:
+        self._names, self._numbers = index.topic_ids, index.topic_numbers
+        self._topics, self._values, self._lo, self._hi = topics, values, lo, hi
+
+    def _at(self, name: object) -> int:
+        number = self._numbers.get(name)  # type: ignore[call-overload]
+        if number is None:
+            return -1
+        i = bisect_left(self._topics, number, self._lo, self._hi)
+        return i if i < self._hi and self._topics[i] == number else -1
+
+    def __getitem__(self, name: str) -> float:
+        i = self._at(name)
+        if i < 0:
+            raise KeyError(name)
+        return self._values[i]
+
+    def get(self, name: str, default: float | None = None) -> float | None:  # type: ignore[override]
+        i = self._at(name)
+        return default if i < 0 else self._values[i]
+
+    def __contains__(self, name: object) -> bool:
+        return self._at(name) >= 0
+
+    def __len__(self) -> int:
+        return self._hi - self._lo
+
+    def __iter__(self) -> Iterator[str]:
+        return map(self._names.__getitem__, self._topics[self._lo : self._hi])
+
+    def items(self) -> list[tuple[str, float]]:  # type: ignore[override]
+        return list(zip(self, self._values[self._lo : self._hi], strict=True))
+
+
+class _TermTable(Mapping[str, Postings]):
+    """Term -> Postings, over one pair of flat arrays (topic weights, or topic evidence)."""
+
+    def __init__(self, index: Index, offsets: array, topics: array, values: array) -> None:
+        self._index, self._offsets, self._topics, self._values = index, offsets, topics, values
+
+    def get(self, term: str, default=None):  # type: ignore[override]
+        i = self._index.term_ids.get(term)
+        if i is None:
+            return default
+        return Postings(self._index, self._topics, self._values, *self._offsets[i : i + 2])
+
+    def __getitem__(self, term: str) -> Postings:
+        found = self.get(term)
+        if found is None:
+            raise KeyError(term)
+        return found
+
+    def __contains__(self, term: object) -> bool:
+        return term in self._index.term_ids
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index.term_ids)
+
+    def __len__(self) -> int:
+        return len(self._index.term_ids)
+
+
+class _FactPostings(Mapping[str, float]):
+    """Fact id -> what one term says for that fact: looked up in the fact's topic share."""
+
+    def __init__(self, index: Index, term: str) -> None:
+        self._index, self._term = index, term
+
+    def get(self, fact_id: str, default: float | None = None) -> float | None:  # type: ignore[override]
+        place = self._index.fact_places.get(fact_id)
+        if place is None:
+            return default
+        share = self._index.shares[self._index.topic_ids[place >> _FACT_BITS]]
+        found = share.fact_weight(place & ((1 << _FACT_BITS) - 1), self._term)
+        return default if found is None else found
+
+    def __getitem__(self, fact_id: str) -> float:
+        found = self.get(fact_id)
+        if found is None:
+            raise KeyError(fact_id)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        for topic in self._index.topic_terms.get(self._term, {}):
+            share = self._index.shares[topic]
+            for fact, terms in zip(share.topic.facts, share.fact_terms, strict=True):
+                i = bisect_left(terms, self._term)
+                if i < len(terms) and terms[i] == self._term:
+                    yield fact.id
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class _FactTable(Mapping[str, _FactPostings]):
+    """Term -> its fact postings."""
+
+    def __init__(self, index: Index) -> None:
+        self._index = index
+
+    def get(self, term: str, default=None):  # type: ignore[override]
+        return _FactPostings(self._index, term) if term in self._index.term_ids else default
+
+    def __getitem__(self, term: str) -> _FactPostings:
+        if term not in self._index.term_ids:
+            raise KeyError(term)
+        return _FactPostings(self._index, term)
+
+    def __iter__(self) -> Iterator[str]:
+        return (term for term in self._index.term_ids if self.get(term))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class _FactCounts(Mapping[tuple[str, str], int]):
+    """(term, topic id) -> how many of the topic's facts use the term (absent when none)."""
+
+    def __init__(self, index: Index) -> None:
+        self._index = index
+
+    def get(self, key: tuple[str, str], default: int | None = None) -> int | None:  # type: ignore[override]
+        share = self._index.shares.get(key[1])
+        found = share.count(key[0]) if share is not None else 0
+        return found or default
+
+    def __getitem__(self, key: tuple[str, str]) -> int:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        for topic, share in self._index.shares.items():
+            for term, count in zip(share.terms, share.counts, strict=True):
+                if count:
+                    yield term, topic
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 @dataclass
 class Index:
-    """Terms with their topic and fact weights, and the surface words used for fuzzy lookup."""
+    """Terms with their topic and fact weights, and the surface words used for fuzzy lookup.
+
+    Lean for large fact bases: postings live in a few flat arrays, not in a dict per term,
+    and each topic's own share (its terms, its facts' terms) is kept as built. The mappings
+    `topic_terms`, `topic_evidence`, `fact_terms` and `facts_per_term_in_topic` are views
+    that read them.
+    """
 
     lexicon: Lexicon
-    topic_terms: dict[str, dict[str, float]] = field(default_factory=lambda: defaultdict(dict))
-    fact_terms: dict[str, dict[str, float]] = field(default_factory=lambda: defaultdict(dict))
+    shares: dict[str, TopicShare] = field(default_factory=dict)  # by topic id, in order
+    topic_ids: list[str] = field(default_factory=list)  # the topics, by number
+    topic_numbers: dict[str, int] = field(default_factory=dict)
+    fact_places: dict[str, int] = field(default_factory=dict)  # see _FACT_BITS
+    term_ids: dict[str, int] = field(default_factory=dict)
+    # term i's postings are [offsets[i], offsets[i + 1]) of topics (numbers) and weights
+    offsets: array = field(default_factory=lambda: array("I", [0]))
+    topics: array = field(default_factory=lambda: array("I"))
+    weights: array = field(default_factory=lambda: array("d"))
+    # what one occurrence of a term says for each topic: its weight there, times its share
+    evidence_offsets: array = field(default_factory=lambda: array("I", [0]))
+    evidence_topics: array = field(default_factory=lambda: array("I"))
+    evidence: array = field(default_factory=lambda: array("d"))
     surfaces: dict[str, str] = field(default_factory=dict)  # written word -> term
     # written words by first letter: a typo rarely hits the first letter, so fuzzy lookup
     # searches only the words that share it
     surfaces_by_initial: dict[str, list[str]] = field(default_factory=dict)
-    # what one occurrence of a term says for each topic: its weight there, times its share
-    topic_evidence: dict[str, dict[str, float]] = field(default_factory=dict)
-    facts_per_term_in_topic: dict[tuple[str, str], int] = field(default_factory=dict)
     cache: dict[str, Match | None] = field(default_factory=dict)
-    # while building: texts and words already taken apart (fact bases repeat them a lot)
-    _text_terms: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
-    _word_terms: dict[tuple[str, str], str | None] = field(default_factory=dict)
 
-    # --- building ---------------------------------------------------------------------------
+    @property
+    def topic_terms(self) -> Mapping[str, Mapping[str, float]]:
+        """Term -> {topic: weight}."""
+        return _TermTable(self, self.offsets, self.topics, self.weights)
 
-    def _word_term(self, word: str, lang: str) -> str | None:
-        """A word's term (None for numbers and stop words); records its surfaces the first time."""
-        key = (word, lang)
-        if key in self._word_terms:
-            return self._word_terms[key]
-        term = None
-        if not (word.isdigit() or word in self.lexicon.stop):
-            term = self.lexicon.concept(stem_for(word, lang))
-            self.surfaces.setdefault(word, term)
-            if lang == "kk":
-                self.surfaces.setdefault(fold_kazakh(word), term)  # typed without Kazakh letters
-        self._word_terms[key] = term
-        return term
+    @property
+    def topic_evidence(self) -> Mapping[str, Mapping[str, float]]:
+        """Term -> {topic: evidence}; a topic for which a term says next to nothing is left out."""
+        return _TermTable(self, self.evidence_offsets, self.evidence_topics, self.evidence)
 
-    def _terms(self, text: str, lang: str) -> tuple[str, ...]:
-        """A text's terms and the pairs of adjacent ones, each once, in order of appearance."""
-        key = (text, lang)
-        if key not in self._text_terms:
-            found = (self._word_term(word, lang) for word in words(normalise(text)))
-            terms = [term for term in found if term is not None]
-            # adjacent pairs ("security council", "world war") are terms too: rarer, so sharper
-            pairs = [pair_term(a, b) for a, b in itertools.pairwise(terms)]
-            self._text_terms[key] = tuple(dict.fromkeys(terms + pairs))
-        return self._text_terms[key]
+    @property
+    def fact_terms(self) -> Mapping[str, Mapping[str, float]]:
+        """Term -> {fact id: weight}."""
+        return _FactTable(self)
 
-    def _add(
-        self, text: str, lang: str, topic: str, topic_w: float, fact: str | None, fact_w: float
-    ):
-        topic_terms, fact_terms = self.topic_terms, self.fact_terms
-        for term in self._terms(text, lang):  # the heaviest loop of indexing: kept bare
-            postings = topic_terms[term]
-            old = postings.get(topic, 0.0)
-            postings[topic] = topic_w if topic_w > old else old  # the larger weight
-            if fact is not None:
-                postings = fact_terms[term]
-                old = postings.get(fact, 0.0)
-                postings[fact] = fact_w if fact_w > old else old
-
-    def _add_localized(self, value: Localized | None, *args) -> None:
-        if value is not None:
-            for lang in LANGS:
-                text = getattr(value, lang)
-                if text:
-                    self._add(text, lang, *args)
-
-    def _add_words(self, value: LocalizedWords, *args) -> None:
-        for lang, phrase in value.items():
-            self._add(phrase, lang, *args)
-
-    def _finish(self, kb: KnowledgeBase) -> None:
-        for term, postings in self.topic_terms.items():
-            total = sum(postings.values())
-            evidence = {t: w * w / total for t, w in postings.items()}
-            # a word spread over hundreds of topics says next to nothing for each: leave it out,
-            # so that answering never walks long postings
-            self.topic_evidence[term] = {t: e for t, e in evidence.items() if e >= MIN_EVIDENCE}
-        topic_of = {fact_id: topic.id for fact_id, (topic, _) in kb.facts.items()}
-        for term, postings in self.fact_terms.items():
-            for fact_id in postings:
-                key = (term, topic_of[fact_id])
-                self.facts_per_term_in_topic[key] = self.facts_per_term_in_topic.get(key, 0) + 1
-        self._text_terms.clear()
-        self._word_terms.clear()
-        for word in self.surfaces:
-            self.surfaces_by_initial.setdefault(word[0], []).append(word)
-        self.topic_terms = dict(self.topic_terms)
-        self.fact_terms = dict(self.fact_terms)
+    @property
+    def facts_per_term_in_topic(self) -> Mapping[tuple[str, str], int]:
+        return _FactCounts(self)
 
     # --- looking up -------------------------------------------------------------------------
 
@@ -204,25 +350,207 @@ class Index:
         return None
 
 
-def build_index(kb: KnowledgeBase, lexicon: Lexicon | None = None) -> Index:
-    """Index every title, summary, keyword and fact text of a fact base, in every language."""
-    index = Index(lexicon or load_lexicon())
-    for topic in kb.topics.values():
-        index._add_localized(topic.title, topic.id, TOPIC_WEIGHTS["title"], None, 0.0)
-        index._add_localized(topic.summary, topic.id, TOPIC_WEIGHTS["summary"], None, 0.0)
-        index._add_words(topic.keywords, topic.id, TOPIC_WEIGHTS["keywords"], None, 0.0)
+class _TopicParts:
+    """A topic's texts taken apart while its share is built: terms with their weights."""
+
+    def __init__(self, builder: _Builder, facts: int) -> None:
+        self.builder = builder
+        self.surfaces: list[str] = []
+        self.seen: dict[str, set[str]] = {lang: set() for lang in LANGS}
+        # weight -> the terms given it, for the topic and for each fact
+        self.topic: dict[float, list[str]] = {}
+        self.facts: list[dict[float, list[str]]] = [{} for _ in range(facts)]
+
+    def add(self, text: str, lang: str, topic_w: float, fact: int | None, fact_w: float) -> None:
+        self.add_texts((text,), lang, topic_w, fact, fact_w)
+
+    def add_texts(
+        self, texts: Sequence[str], lang: str, topic_w: float, fact: int | None, fact_w: float
+    ) -> None:
+        """Texts of one language and weights; each is taken apart alone (no pair spans two)."""
+        take_apart = self.builder.take_apart
+        parts = [take_apart(text, lang) for text in texts]
+        found = list(chain.from_iterable(part[0] for part in parts))
+        terms = list(chain.from_iterable(part[1] for part in parts))
+        seen = self.seen[lang]
+        new = [word for word in dict.fromkeys(found) if word not in seen]
+        if new:  # written words seen first here, in order: the index's surfaces
+            seen.update(new)
+            found_terms = zip(new, map(self.builder.word_terms[lang].__getitem__, new), strict=True)
+            if lang == "kk":  # also as typed without Kazakh letters
+                self.surfaces += [
+                    part
+                    for word, term in found_terms
+                    if term is not None
+                    for part in (word, term, fold_kazakh(word), term)
+                ]
+            else:
+                self.surfaces += [
+                    part for word, term in found_terms if term is not None for part in (word, term)
+                ]
+        self.topic.setdefault(topic_w, []).extend(terms)
+        if fact is not None:
+            self.facts[fact].setdefault(fact_w, []).extend(terms)
+
+    def add_localized(self, value: Localized | None, *args) -> None:
+        if value is not None:
+            for lang in LANGS:
+                text = getattr(value, lang)
+                if text:
+                    self.add(text, lang, *args)
+
+    def add_words(self, value: LocalizedWords, *args) -> None:
+        for lang, phrases in groupby(value.items(), key=itemgetter(0)):
+            self.add_texts([phrase for _, phrase in phrases], lang, *args)
+
+    def share(self, topic: Topic) -> TopicShare:
+        topic_weights = _heaviest(self.topic)
+        fact_weights = [_heaviest(groups) for groups in self.facts]
+        uses = Counter()
+        for weights in fact_weights:
+            uses.update(iter(weights))
+        terms = self.builder.shared(list(topic_weights))
+        fact_terms = tuple(self.builder.shared(list(weights)) for weights in fact_weights)
+        return TopicShare(
+            topic=topic,
+            surfaces=tuple(self.surfaces),
+            terms=terms,
+            weights=array("d", map(topic_weights.__getitem__, terms)),
+            counts=array("I", map(uses.__getitem__, terms)),
+            fact_terms=fact_terms,
+            fact_weights=tuple(
+                array("d", map(weights.__getitem__, own))
+                for own, weights in zip(fact_terms, fact_weights, strict=True)
+            ),
+        )
+
+
+def _heaviest(given: dict[float, list[str]]) -> dict[str, float]:
+    """Each term with the largest weight it was given (lighter first, heavier overwrite)."""
+    out: dict[str, float] = {}
+    for weight in sorted(given):
+        out.update(dict.fromkeys(given[weight], weight))
+    return out
+
+
+class _WordTerms(dict[str, str | None]):
+    """Written word -> its term in one language (None for numbers and stop words), on demand."""
+
+    def __init__(self, lexicon: Lexicon, lang: str) -> None:
+        super().__init__()
+        self.lexicon, self.lang = lexicon, lang
+
+    def __missing__(self, word: str) -> str | None:
+        term = None
+        if not (word.isdigit() or word in self.lexicon.stop):
+            term = self.lexicon.concept(stem_for(word, self.lang))
+        self[word] = term
+        return term
+
+
+class _Builder:
+    """Takes texts apart into terms, remembering words and texts across the topics of a build.
+
+    The heaviest loop of indexing: each step is one call into C (map, filter, dict.fromkeys).
+    """
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self.word_terms = {lang: _WordTerms(lexicon, lang) for lang in LANGS}
+        self.texts: dict[tuple[str, str], tuple[list[str], tuple[str, ...]]] = {}
+        self.terms: dict[str, str] = {}  # one string per term, shared by every share
+
+    def take_apart(self, text: str, lang: str) -> tuple[list[str], tuple[str, ...]]:
+        """A text's words, and its terms and the pairs of adjacent ones, each once, in order."""
+        key = (text, lang)
+        done = self.texts.get(key)
+        if done is None:
+            found = words(normalise(text))
+            terms = list(filter(None, map(self.word_terms[lang].__getitem__, found)))
+            # adjacent pairs ("security council", "world war") are terms too: rarer, so sharper
+            pairs = list(map(_join_pair, pairwise(terms)))
+            done = self.texts[key] = (found, tuple(dict.fromkeys(terms + pairs)))
+        return done
+
+    def shared(self, terms: list[str]) -> tuple[str, ...]:
+        """The terms as the strings every share uses, sorted."""
+        terms.sort()
+        return tuple(map(self.terms.setdefault, terms, terms))
+
+    def share(self, topic: Topic) -> TopicShare:
+        """Index every title, summary, keyword and fact text of a topic, in every language."""
+        parts = _TopicParts(self, len(topic.facts))
+        parts.add_localized(topic.title, TOPIC_WEIGHTS["title"], None, 0.0)
+        parts.add_localized(topic.summary, TOPIC_WEIGHTS["summary"], None, 0.0)
+        parts.add_words(topic.keywords, TOPIC_WEIGHTS["keywords"], None, 0.0)
         # the topic id itself is what people type after a slash or in inline mode
-        index._add(topic.id.replace("_", " "), "en", topic.id, 1.0, None, 0.0)
-        for fact in topic.facts:
-            index._add_localized(
-                fact.text, topic.id, FACT_TEXT_TOPIC_WEIGHT, fact.id, FACT_WEIGHTS["text"]
-            )
-            index._add_words(
-                fact.keywords, topic.id, FACT_TEXT_TOPIC_WEIGHT, fact.id, FACT_WEIGHTS["keywords"]
-            )
-            for detail in (fact.place, fact.people, fact.reason):
-                index._add_localized(
-                    detail, topic.id, FACT_TEXT_TOPIC_WEIGHT, fact.id, FACT_WEIGHTS["detail"]
-                )
-    index._finish(kb)
+        parts.add(topic.id.replace("_", " "), "en", 1.0, None, 0.0)
+        for number, fact in enumerate(topic.facts):
+            parts.add_localized(fact.text, FACT_TEXT_TOPIC_WEIGHT, number, FACT_WEIGHTS["text"])
+            parts.add_words(fact.keywords, FACT_TEXT_TOPIC_WEIGHT, number, FACT_WEIGHTS["keywords"])
+            for detail in _details(fact):
+                parts.add_localized(detail, FACT_TEXT_TOPIC_WEIGHT, number, FACT_WEIGHTS["detail"])
+        return parts.share(topic)
+
+
+def _details(fact: Fact) -> tuple[Localized | None, ...]:
+    return (fact.place, fact.people, fact.reason)
+
+
+def build_index(
+    kb: KnowledgeBase, lexicon: Lexicon | None = None, previous: Index | None = None
+) -> Index:
+    """Index a fact base; topics that `previous` indexed (the very same objects) are reused."""
+    lexicon = lexicon or load_lexicon()
+    reusable = previous.shares if previous is not None and previous.lexicon == lexicon else {}
+    builder: _Builder | None = None
+    shares: dict[str, TopicShare] = {}
+    with paused_gc():
+        for topic in kb.topics.values():
+            share = reusable.get(topic.id)
+            if share is None or share.topic is not topic:
+                builder = builder or _Builder(lexicon)
+                share = builder.share(topic)
+            shares[topic.id] = share
+        return _merge(lexicon, shares)
+
+
+def _merge(lexicon: Lexicon, shares: dict[str, TopicShare]) -> Index:
+    """The index over the topics' shares: every term's postings side by side in flat arrays."""
+    index = Index(lexicon, shares, list(shares))
+    index.topic_numbers = {topic: number for number, topic in enumerate(index.topic_ids)}
+    postings: dict[str, list] = {}  # term -> topic number, weight, topic number, weight...
+    surfaces = index.surfaces
+    for number, share in enumerate(shares.values()):
+        for position, fact in enumerate(share.topic.facts):
+            index.fact_places[fact.id] = number << _FACT_BITS | position
+        for term, weight in zip(share.terms, share.weights, strict=True):
+            found = postings.get(term)
+            if found is None:
+                postings[term] = [number, weight]
+            else:
+                found += (number, weight)
+        written = share.surfaces
+        for word, term in zip(written[0::2], written[1::2], strict=True):
+            if word not in surfaces:
+                surfaces[word] = term
+    term_ids, offsets, topics, weights = index.term_ids, index.offsets, index.topics, index.weights
+    ev_offsets, ev_topics, evidence = index.evidence_offsets, index.evidence_topics, index.evidence
+    for term, found in postings.items():
+        term_ids[term] = len(term_ids)
+        numbers, values = found[0::2], found[1::2]
+        topics.extend(numbers)
+        weights.extend(values)
+        offsets.append(len(topics))
+        total = sum(values)
+        for number, weight in zip(numbers, values, strict=True):
+            share_of_term = weight * weight / total
+            # a word spread over hundreds of topics says next to nothing for each: leave it
+            # out, so that answering never walks long postings
+            if share_of_term >= MIN_EVIDENCE:
+                ev_topics.append(number)
+                evidence.append(share_of_term)
+        ev_offsets.append(len(ev_topics))
+    for word in surfaces:
+        index.surfaces_by_initial.setdefault(word[0], []).append(word)
     return index
