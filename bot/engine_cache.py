@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .engine import Engine, freeze_heap
 from .lexicon import LEXICON_DIR
-from .loader import DEFAULT_KNOWLEDGE_DIR, topic_files
+from .loader import DEFAULT_KNOWLEDGE_DIR, paused_gc, topic_files
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,8 @@ def _read(path: Path, code: str) -> tuple[str, Engine] | None:
                 return None
             if pickle.load(file) != code:
                 return None
-            files, engine = pickle.load(file), pickle.load(file)
+            with paused_gc():  # the collector would walk the growing heap again and again
+                files, engine = pickle.load(file), pickle.load(file)
     except Exception:  # none yet, or truncated, or from another version: build afresh
         return None
     return (files, engine) if isinstance(files, str) and isinstance(engine, Engine) else None

@@ -12,8 +12,8 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, groupby, pairwise
-from operator import itemgetter
+from itertools import accumulate, chain, groupby, pairwise, repeat
+from operator import itemgetter, mul, truediv
 
 from .lexicon import Lexicon, load_lexicon
 from .loader import KnowledgeBase, paused_gc
@@ -38,6 +38,7 @@ TRANSLIT_SIMILARITY = 0.95
 FUZZY_MIN_LENGTH = 3
 RESOLVE_CACHE_SIZE = 50_000
 MIN_EVIDENCE = 0.01
+PATCH_AT_MOST = 16  # changed topics patched into the previous index; more: merged afresh
 
 
 def pair_term(first: str, second: str) -> str:
@@ -69,22 +70,40 @@ class TopicShare:
     """
 
     topic: Topic  # what the share was built from: reused only for this very object
-    surfaces: tuple[str, ...]  # written word, its term, word, term...: in order of first use
     terms: tuple[str, ...]  # every term of the topic, facts included, sorted
     weights: array  # what each term says for the topic
     counts: array  # how many of the topic's facts use each term
-    fact_terms: tuple[tuple[str, ...], ...]  # per fact, in file order: its terms, sorted
-    fact_weights: tuple[array, ...]  # per fact: what each of its terms says for the fact
+    # fact i's terms are fact_terms[fact_offsets[i]:fact_offsets[i + 1]]: positions in terms
+    fact_offsets: array
+    fact_terms: array
+    fact_weights: array  # what each of them says for the fact
+    # written words in order of first use, one a line, and their terms (positions in terms)
+    surface_words: str
+    surface_terms: array
+
+    def _position(self, term: str) -> int:
+        i = bisect_left(self.terms, term)
+        return i if i < len(self.terms) and self.terms[i] == term else -1
 
     def count(self, term: str) -> int:
         """How many of the topic's facts use a term."""
-        i = bisect_left(self.terms, term)
-        return self.counts[i] if i < len(self.terms) and self.terms[i] == term else 0
+        i = self._position(term)
+        return self.counts[i] if i >= 0 else 0
 
-    def fact_weight(self, position: int, term: str) -> float | None:
-        terms = self.fact_terms[position]
-        i = bisect_left(terms, term)
-        return self.fact_weights[position][i] if i < len(terms) and terms[i] == term else None
+    def fact_weight(self, fact: int, term: str) -> float | None:
+        """What a term says for the topic's fact number `fact`, or None if it does not use it."""
+        i = self._position(term)
+        if i < 0:
+            return None
+        lo, hi = self.fact_offsets[fact], self.fact_offsets[fact + 1]
+        j = bisect_left(self.fact_terms, i, lo, hi)
+        return self.fact_weights[j] if j < hi and self.fact_terms[j] == i else None
+
+    def surfaces(self) -> tuple[list[str], list[str]]:
+        """Written words in order of first use, and their terms."""
+        if not self.surface_words:
+            return [], []
+        return self.surface_words.split("\n"), list(map(self.terms.__getitem__, self.surface_terms))
 
 
 class Postings(Mapping[str, float]):
@@ -180,9 +199,8 @@ class _FactPostings(Mapping[str, float]):
     def __iter__(self) -> Iterator[str]:
         for topic in self._index.topic_terms.get(self._term, {}):
             share = self._index.shares[topic]
-            for fact, terms in zip(share.topic.facts, share.fact_terms, strict=True):
-                i = bisect_left(terms, self._term)
-                if i < len(terms) and terms[i] == self._term:
+            for position, fact in enumerate(share.topic.facts):
+                if share.fact_weight(position, self._term) is not None:
                     yield fact.id
 
     def __len__(self) -> int:
@@ -376,13 +394,16 @@ class _TopicParts:
         new = [word for word in dict.fromkeys(found) if word not in seen]
         if new:  # written words seen first here, in order: the index's surfaces
             seen.update(new)
+            shared = self.builder.terms
+            new = list(map(shared.setdefault, new, new))
             found_terms = zip(new, map(self.builder.word_terms[lang].__getitem__, new), strict=True)
             if lang == "kk":  # also as typed without Kazakh letters
+                folds = [shared.setdefault(fold, fold) for fold in map(fold_kazakh, new)]
                 self.surfaces += [
                     part
-                    for word, term in found_terms
+                    for (word, term), fold in zip(found_terms, folds, strict=True)
                     if term is not None
-                    for part in (word, term, fold_kazakh(word), term)
+                    for part in (word, term, fold, term)
                 ]
             else:
                 self.surfaces += [
@@ -410,18 +431,23 @@ class _TopicParts:
         for weights in fact_weights:
             uses.update(iter(weights))
         terms = self.builder.shared(list(topic_weights))
-        fact_terms = tuple(self.builder.shared(list(weights)) for weights in fact_weights)
+        position = dict(zip(terms, range(len(terms)), strict=True))
+        fact_offsets, fact_terms, fact_weight = array("I", [0]), array("I"), array("d")
+        for weights in fact_weights:
+            own = sorted(weights)
+            fact_terms.extend(map(position.__getitem__, own))
+            fact_weight.extend(map(weights.__getitem__, own))
+            fact_offsets.append(len(fact_terms))
         return TopicShare(
             topic=topic,
-            surfaces=tuple(self.surfaces),
             terms=terms,
             weights=array("d", map(topic_weights.__getitem__, terms)),
             counts=array("I", map(uses.__getitem__, terms)),
+            fact_offsets=fact_offsets,
             fact_terms=fact_terms,
-            fact_weights=tuple(
-                array("d", map(weights.__getitem__, own))
-                for own, weights in zip(fact_terms, fact_weights, strict=True)
-            ),
+            fact_weights=fact_weight,
+            surface_words="\n".join(self.surfaces[0::2]),
+            surface_terms=array("I", map(position.__getitem__, self.surfaces[1::2])),
         )
 
 
@@ -457,11 +483,11 @@ class _Builder:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         self.word_terms = {lang: _WordTerms(lexicon, lang) for lang in LANGS}
-        self.texts: dict[tuple[str, str], tuple[list[str], tuple[str, ...]]] = {}
-        self.terms: dict[str, str] = {}  # one string per term, shared by every share
+        self.texts: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self.terms: dict[str, str] = {}  # one string per term or word, shared by every share
 
-    def take_apart(self, text: str, lang: str) -> tuple[list[str], tuple[str, ...]]:
-        """A text's words, and its terms and the pairs of adjacent ones, each once, in order."""
+    def take_apart(self, text: str, lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """A text's words, and its terms and the pairs of adjacent ones: each once, in order."""
         key = (text, lang)
         done = self.texts.get(key)
         if done is None:
@@ -469,7 +495,10 @@ class _Builder:
             terms = list(filter(None, map(self.word_terms[lang].__getitem__, found)))
             # adjacent pairs ("security council", "world war") are terms too: rarer, so sharper
             pairs = list(map(_join_pair, pairwise(terms)))
-            done = self.texts[key] = (found, tuple(dict.fromkeys(terms + pairs)))
+            done = self.texts[key] = (
+                tuple(dict.fromkeys(found)),
+                tuple(dict.fromkeys(terms + pairs)),
+            )
         return done
 
     def shared(self, terms: list[str]) -> tuple[str, ...]:
@@ -500,57 +529,156 @@ def _details(fact: Fact) -> tuple[Localized | None, ...]:
 def build_index(
     kb: KnowledgeBase, lexicon: Lexicon | None = None, previous: Index | None = None
 ) -> Index:
-    """Index a fact base; topics that `previous` indexed (the very same objects) are reused."""
+    """Index a fact base; topics that `previous` indexed (the very same objects) are reused,
+    and when only a few changed, their postings are patched into a copy of its arrays."""
     lexicon = lexicon or load_lexicon()
     reusable = previous.shares if previous is not None and previous.lexicon == lexicon else {}
     builder: _Builder | None = None
     shares: dict[str, TopicShare] = {}
+    changed: list[str] = []
     with paused_gc():
         for topic in kb.topics.values():
             share = reusable.get(topic.id)
             if share is None or share.topic is not topic:
                 builder = builder or _Builder(lexicon)
                 share = builder.share(topic)
+                changed.append(topic.id)
             shares[topic.id] = share
+        if (
+            previous is not None
+            and reusable
+            and list(shares) == previous.topic_ids
+            and len(changed) <= PATCH_AT_MOST
+        ):
+            return _patch(previous, shares, changed)
         return _merge(lexicon, shares)
 
 
+def _patch(previous: Index, shares: dict[str, TopicShare], changed: list[str]) -> Index:
+    """The previous index with the postings of a few changed topics replaced.
+
+    The topics and their order are the same, so topic numbers hold; only the terms that
+    the changed topics use (or used) get new postings, the rest is copied in bulk.
+    """
+    index = Index(previous.lexicon, shares, previous.topic_ids, previous.topic_numbers)
+    index.fact_places = dict(previous.fact_places)
+    index.term_ids = dict(previous.term_ids)
+    numbers = {previous.topic_numbers[topic]: topic for topic in changed}
+    affected: dict[int, tuple[str, dict[int, float]]] = {}  # term id -> term, topic -> weight
+    known = next_id = len(previous.offsets) - 1  # term ids in the previous arrays
+    for topic in changed:
+        for fact in previous.shares[topic].topic.facts:
+            index.fact_places.pop(fact.id, None)
+        for term in previous.shares[topic].terms:
+            affected[index.term_ids[term]] = (term, {})
+    for number, topic in numbers.items():
+        share = shares[topic]
+        for position, fact in enumerate(share.topic.facts):
+            index.fact_places[fact.id] = number << _FACT_BITS | position
+        for term in share.terms:
+            if term not in index.term_ids:
+                index.term_ids[term] = next_id
+                next_id += 1
+            affected[index.term_ids[term]] = (term, {})
+    for i, (_, postings) in affected.items():
+        if i < known:
+            lo, hi = previous.offsets[i], previous.offsets[i + 1]
+            for number, weight in zip(previous.topics[lo:hi], previous.weights[lo:hi], strict=True):
+                if number not in numbers:
+                    postings[number] = weight
+    for number, topic in numbers.items():
+        share = shares[topic]
+        for term, weight in zip(share.terms, share.weights, strict=True):
+            affected[index.term_ids[term]][1][number] = weight
+    replaced, evidence = {}, {}
+    for i, (term, postings) in affected.items():
+        items = replaced[i] = sorted(postings.items())
+        total = sum(weight for _, weight in items)
+        evidence[i] = [(n, w * w / total) for n, w in items if w * w / total >= MIN_EVIDENCE]
+        if not items:  # no topic uses the term any more
+            del index.term_ids[term]
+    size = next_id
+    index.offsets, index.topics, index.weights = _spliced(
+        previous.offsets, previous.topics, previous.weights, replaced, size
+    )
+    index.evidence_offsets, index.evidence_topics, index.evidence = _spliced(
+        previous.evidence_offsets, previous.evidence_topics, previous.evidence, evidence, size
+    )
+    _add_surfaces(index, shares)
+    return index
+
+
+def _spliced(
+    offsets: array, keys: array, values: array, replaced: dict[int, list], size: int
+) -> tuple[array, array, array]:
+    """Flat postings arrays with some terms' postings replaced; the others copied in bulk."""
+    new_offsets, new_keys, new_values = array("I", [0]), array(keys.typecode), array("d")
+    known, start = len(offsets) - 1, 0
+    for i in [*sorted(replaced), size]:
+        stop = min(i, known)
+        if start < stop:  # terms start..stop-1 are unchanged
+            lo, hi = offsets[start], offsets[stop]
+            shift = len(new_keys) - lo
+            new_keys += keys[lo:hi]
+            new_values += values[lo:hi]
+            new_offsets.extend([offset + shift for offset in offsets[start + 1 : stop + 1]])
+        if i == size:
+            break
+        for key, value in replaced[i]:
+            new_keys.append(key)
+            new_values.append(value)
+        new_offsets.append(len(new_keys))
+        start = i + 1
+    return new_offsets, new_keys, new_values
+
+
 def _merge(lexicon: Lexicon, shares: dict[str, TopicShare]) -> Index:
-    """The index over the topics' shares: every term's postings side by side in flat arrays."""
+    """The index over the topics' shares: every term's postings side by side in flat arrays.
+
+    Each step is one call into C over all postings (a sort, maps, sums of slices), so
+    merging a large fact base's shares costs a fraction of building one share per topic.
+    """
     index = Index(lexicon, shares, list(shares))
-    index.topic_numbers = {topic: number for number, topic in enumerate(index.topic_ids)}
-    postings: dict[str, list] = {}  # term -> topic number, weight, topic number, weight...
-    surfaces = index.surfaces
+    index.topic_numbers = dict(zip(index.topic_ids, range(len(shares)), strict=True))
+    numbers, weights = array("I"), array("d")
     for number, share in enumerate(shares.values()):
         for position, fact in enumerate(share.topic.facts):
             index.fact_places[fact.id] = number << _FACT_BITS | position
-        for term, weight in zip(share.terms, share.weights, strict=True):
-            found = postings.get(term)
-            if found is None:
-                postings[term] = [number, weight]
-            else:
-                found += (number, weight)
-        written = share.surfaces
-        for word, term in zip(written[0::2], written[1::2], strict=True):
-            if word not in surfaces:
-                surfaces[word] = term
-    term_ids, offsets, topics, weights = index.term_ids, index.offsets, index.topics, index.weights
-    ev_offsets, ev_topics, evidence = index.evidence_offsets, index.evidence_topics, index.evidence
-    for term, found in postings.items():
-        term_ids[term] = len(term_ids)
-        numbers, values = found[0::2], found[1::2]
-        topics.extend(numbers)
-        weights.extend(values)
-        offsets.append(len(topics))
-        total = sum(values)
-        for number, weight in zip(numbers, values, strict=True):
-            share_of_term = weight * weight / total
-            # a word spread over hundreds of topics says next to nothing for each: leave it
-            # out, so that answering never walks long postings
-            if share_of_term >= MIN_EVIDENCE:
-                ev_topics.append(number)
-                evidence.append(share_of_term)
-        ev_offsets.append(len(ev_topics))
-    for word in surfaces:
-        index.surfaces_by_initial.setdefault(word[0], []).append(word)
+        numbers.extend(repeat(number, len(share.terms)))
+        weights.extend(share.weights)
+    every = list(chain.from_iterable(share.terms for share in shares.values()))
+    terms = list(dict.fromkeys(every))  # numbered in order of first use
+    index.term_ids = dict(zip(terms, range(len(terms)), strict=True))
+    ids = list(map(index.term_ids.__getitem__, every))
+    # postings grouped by term; the sort is stable, so each term's topics stay in order
+    order = sorted(range(len(ids)), key=ids.__getitem__)
+    sizes = list(map(Counter(ids).__getitem__, range(len(terms))))
+    index.offsets.extend(accumulate(sizes))
+    offsets = index.offsets
+    index.topics = array("I", map(numbers.__getitem__, order))
+    values = list(map(weights.__getitem__, order))
+    index.weights = array("d", values)
+    totals = map(sum, map(values.__getitem__, map(slice, offsets[:-1], offsets[1:])))
+    per_posting = chain.from_iterable(map(repeat, totals, sizes))
+    shares_of_term = list(map(truediv, map(mul, values, values), per_posting))
+    # a word spread over hundreds of topics says next to nothing for each: leave it out,
+    # so that answering never walks long postings
+    kept = [i for i, share_of_term in enumerate(shares_of_term) if share_of_term >= MIN_EVIDENCE]
+    index.evidence_topics = array("I", map(index.topics.__getitem__, kept))
+    index.evidence = array("d", map(shares_of_term.__getitem__, kept))
+    index.evidence_offsets = array("I", map(bisect_left, repeat(kept), offsets))
+    _add_surfaces(index, shares)
     return index
+
+
+def _add_surfaces(index: Index, shares: dict[str, TopicShare]) -> None:
+    """Each written word's term is the first topic's to use it."""
+    written, its_terms = [], []
+    for share in shares.values():
+        found, found_terms = share.surfaces()
+        written += found
+        its_terms += found_terms
+    index.surfaces = dict.fromkeys(written)
+    index.surfaces.update(zip(reversed(written), reversed(its_terms), strict=True))
+    for word in index.surfaces:
+        index.surfaces_by_initial.setdefault(word[0], []).append(word)

@@ -90,7 +90,9 @@ def _format_loc(loc: tuple[str | int, ...]) -> str:
     return out
 
 
-def _read_topic(path: Path, shown: str, raw: bytes) -> tuple[Topic | None, list[str]]:
+def _read_topic(
+    path: Path, shown: str, raw: bytes, strings: dict[str, str] | None = None
+) -> tuple[Topic | None, list[str]]:
     """Parse one topic file's bytes; return the topic or the problems found in it."""
     import yaml
 
@@ -100,7 +102,7 @@ def _read_topic(path: Path, shown: str, raw: bytes) -> tuple[Topic | None, list[
         line = raw[: exc.start].count(b"\n") + 1
         return None, [f"{shown}:{line}: not valid UTF-8 (byte {exc.start}); save the file as UTF-8"]
     try:
-        data = parse_yaml(text)
+        data = parse_yaml(text, strings)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f"{shown}:{mark.line + 1}" if mark else shown
@@ -143,15 +145,38 @@ def _topic_validator() -> Any:
     return TypeAdapter(Topic)
 
 
-def parse_yaml(text: str) -> Any:
+def parse_yaml(text: str, strings: dict[str, str] | None = None) -> Any:
     """YAML data, parsed by libyaml; broken YAML is parsed again by the pure parser for its
-    wording, so error messages are the same wherever libyaml is missing."""
+    wording, so error messages are the same wherever libyaml is missing.
+
+    With `strings`, equal strings become one object (that dict's), across every file parsed
+    with it: a large fact base repeats its keywords and sources thousands of times.
+    """
     import yaml
 
+    loader = _loader_class()(text)
+    loader.strings = {} if strings is None else strings
     try:
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return loader.get_single_data()
     except yaml.YAMLError:
         return yaml.safe_load(text)
+    finally:
+        loader.dispose()
+
+
+@cache
+def _loader_class() -> type:
+    import yaml
+
+    class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+        strings: dict[str, str]
+
+        def construct_shared_str(self, node: yaml.ScalarNode) -> str:
+            value = self.construct_scalar(node)
+            return self.strings.setdefault(value, value)
+
+    Loader.add_constructor("tag:yaml.org,2002:str", Loader.construct_shared_str)
+    return Loader
 
 
 def topic_files(folder: Path) -> list[Path]:
@@ -204,13 +229,14 @@ def _load(folder: Path, files: list[Path], known: dict[str, Topic]) -> Knowledge
     digests: dict[str, str] = {}
     fact_files: dict[str, str] = {}
     unreadable: set[str] = set()  # ids of files that failed: not also blamed on their referrers
+    strings: dict[str, str] = {}
     for path in files:
         shown = str(path)
         raw = path.read_bytes()
         key = digest(raw)
         topic = known.get(key)
         if topic is None:
-            topic, found = _read_topic(path, shown, raw)
+            topic, found = _read_topic(path, shown, raw, strings)
             problems += found
         if topic is None:
             unreadable.add(path.stem)

@@ -1,0 +1,72 @@
+"""The lean index: a few edited topics patched into the previous index give the very index a
+fresh build gives, so reloading one file never changes an answer."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine
+from bot.index import Index, _merge
+from bot.loader import DEFAULT_KNOWLEDGE_DIR
+
+
+def _contents(index: Index) -> dict:
+    """Everything answering reads from an index, as plain data."""
+    return {
+        "topic_terms": {t: list(p.items()) for t, p in index.topic_terms.items()},
+        "evidence": {t: list(p.items()) for t, p in index.topic_evidence.items()},
+        "fact_terms": {t: sorted(p.items()) for t, p in index.fact_terms.items()},
+        "counts": dict(index.facts_per_term_in_topic.items()),
+        "surfaces": list(index.surfaces.items()),
+        "by_initial": index.surfaces_by_initial,
+        "facts": {f: index.fact_places[f] for f in index.fact_places},
+    }
+
+
+@pytest.fixture
+def knowledge(tmp_path: Path) -> Path:
+    folder = tmp_path / "knowledge"
+    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, folder)
+    return folder
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_patched_index_equals_a_fresh_merge(knowledge: Path) -> None:
+    live = Engine.load(knowledge)
+    # new words, a removed fact, a renamed one: terms appear, vanish and move
+    _edit(knowledge / "iran.yaml", "P5+1", "P5+1 zanzibarian quokka")
+    _edit(knowledge / "syria.yaml", "Astana", "Astana, or Nur-Sultan,")
+    text = (knowledge / "oic.yaml").read_text(encoding="utf-8")
+    (knowledge / "oic.yaml").write_text(text.replace("  - id: ", "  - id: x_", 1), "utf-8")
+    patched = Engine.load(knowledge, previous=live)
+    assert patched.index.offsets is not live.index.offsets  # patched, the live one untouched
+    fresh = _merge(patched.lexicon, patched.index.shares)
+    assert _contents(patched.index) == _contents(fresh)
+    assert _contents(patched.index) == _contents(Engine.load(knowledge).index)
+    assert patched.index.resolve("quokka") is not None
+    assert live.index.resolve("quokka") is None
+    for question in ("Iran talks 2013", "P5+1 quokka", "Nur-Sultan Syria talks", "OIC summit"):
+        assert patched.answer(question) == fresh_engine_answer(knowledge, question)
+
+
+def fresh_engine_answer(knowledge: Path, question: str):
+    return Engine.load(knowledge).answer(question)
+
+
+def test_a_term_no_topic_uses_any_more_is_gone(knowledge: Path) -> None:
+    _edit(knowledge / "iran.yaml", "P5+1", "P5+1 quokka")
+    live = Engine.load(knowledge)
+    assert live.index.resolve("quokka") is not None
+    _edit(knowledge / "iran.yaml", "P5+1 quokka", "P5+1")
+    patched = Engine.load(knowledge, previous=live)
+    assert patched.index.resolve("quokka") is None
+    assert not any("quokka" in term for term in patched.index.topic_terms)
+    assert _contents(patched.index) == _contents(_merge(patched.lexicon, patched.index.shares))
