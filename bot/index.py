@@ -10,7 +10,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, groupby, pairwise, repeat
 from operator import itemgetter, mul, truediv
@@ -71,6 +71,7 @@ class TopicShare:
 
     topic: Topic  # what the share was built from: reused only for this very object
     terms: tuple[str, ...]  # every term of the topic, facts included, sorted
+    weight_table: tuple[float, ...]  # the few weights there are: arrays below hold codes
     weights: array  # what each term says for the topic
     counts: array  # how many of the topic's facts use each term
     # fact i's terms are fact_terms[fact_offsets[i]:fact_offsets[i + 1]]: positions in terms
@@ -97,7 +98,13 @@ class TopicShare:
             return None
         lo, hi = self.fact_offsets[fact], self.fact_offsets[fact + 1]
         j = bisect_left(self.fact_terms, i, lo, hi)
-        return self.fact_weights[j] if j < hi and self.fact_terms[j] == i else None
+        if j < hi and self.fact_terms[j] == i:
+            return self.weight_table[self.fact_weights[j]]
+        return None
+
+    def topic_weights(self) -> list[float]:
+        """What each term says for the topic, in the order of terms."""
+        return list(map(self.weight_table.__getitem__, self.weights))
 
     def surfaces(self) -> tuple[list[str], list[str]]:
         """Written words in order of first use, and their terms."""
@@ -432,23 +439,40 @@ class _TopicParts:
             uses.update(iter(weights))
         terms = self.builder.shared(list(topic_weights))
         position = dict(zip(terms, range(len(terms)), strict=True))
-        fact_offsets, fact_terms, fact_weight = array("I", [0]), array("I"), array("d")
+        table = tuple(
+            sorted(
+                {
+                    *topic_weights.values(),
+                    *chain.from_iterable(weights.values() for weights in fact_weights),
+                }
+            )
+        )
+        code = dict(zip(table, range(len(table)), strict=True))
+        fact_offsets, fact_terms, fact_codes = [0], [], []
         for weights in fact_weights:
             own = sorted(weights)
-            fact_terms.extend(map(position.__getitem__, own))
-            fact_weight.extend(map(weights.__getitem__, own))
+            fact_terms += map(position.__getitem__, own)
+            fact_codes += map(code.__getitem__, map(weights.__getitem__, own))
             fact_offsets.append(len(fact_terms))
         return TopicShare(
             topic=topic,
             terms=terms,
-            weights=array("d", map(topic_weights.__getitem__, terms)),
-            counts=array("I", map(uses.__getitem__, terms)),
-            fact_offsets=fact_offsets,
-            fact_terms=fact_terms,
-            fact_weights=fact_weight,
+            weight_table=table,
+            weights=_compact(map(code.__getitem__, map(topic_weights.__getitem__, terms))),
+            counts=_compact(map(uses.__getitem__, terms)),
+            fact_offsets=_compact(fact_offsets),
+            fact_terms=_compact(fact_terms),
+            fact_weights=_compact(fact_codes),
             surface_words="\n".join(self.surfaces[0::2]),
-            surface_terms=array("I", map(position.__getitem__, self.surfaces[1::2])),
+            surface_terms=_compact(map(position.__getitem__, self.surfaces[1::2])),
         )
+
+
+def _compact(numbers: Iterable[int]) -> array:
+    """Non-negative integers in the smallest array that holds them."""
+    found = list(numbers)
+    top = max(found, default=0)
+    return array("B" if top < 1 << 8 else "H" if top < 1 << 16 else "I", found)
 
 
 def _heaviest(given: dict[float, list[str]]) -> dict[str, float]:
@@ -588,7 +612,7 @@ def _patch(previous: Index, shares: dict[str, TopicShare], changed: list[str]) -
                     postings[number] = weight
     for number, topic in numbers.items():
         share = shares[topic]
-        for term, weight in zip(share.terms, share.weights, strict=True):
+        for term, weight in zip(share.terms, share.topic_weights(), strict=True):
             affected[index.term_ids[term]][1][number] = weight
     replaced, evidence = {}, {}
     for i, (term, postings) in affected.items():
@@ -645,7 +669,7 @@ def _merge(lexicon: Lexicon, shares: dict[str, TopicShare]) -> Index:
         for position, fact in enumerate(share.topic.facts):
             index.fact_places[fact.id] = number << _FACT_BITS | position
         numbers.extend(repeat(number, len(share.terms)))
-        weights.extend(share.weights)
+        weights.extend(share.topic_weights())
     every = list(chain.from_iterable(share.terms for share in shares.values()))
     terms = list(dict.fromkeys(every))  # numbered in order of first use
     index.term_ids = dict(zip(terms, range(len(terms)), strict=True))
@@ -655,7 +679,7 @@ def _merge(lexicon: Lexicon, shares: dict[str, TopicShare]) -> Index:
     sizes = list(map(Counter(ids).__getitem__, range(len(terms))))
     index.offsets.extend(accumulate(sizes))
     offsets = index.offsets
-    index.topics = array("I", map(numbers.__getitem__, order))
+    index.topics = _compact(map(numbers.__getitem__, order))
     values = list(map(weights.__getitem__, order))
     index.weights = array("d", values)
     totals = map(sum, map(values.__getitem__, map(slice, offsets[:-1], offsets[1:])))
@@ -664,7 +688,7 @@ def _merge(lexicon: Lexicon, shares: dict[str, TopicShare]) -> Index:
     # a word spread over hundreds of topics says next to nothing for each: leave it out,
     # so that answering never walks long postings
     kept = [i for i, share_of_term in enumerate(shares_of_term) if share_of_term >= MIN_EVIDENCE]
-    index.evidence_topics = array("I", map(index.topics.__getitem__, kept))
+    index.evidence_topics = _compact(map(index.topics.__getitem__, kept))
     index.evidence = array("d", map(shares_of_term.__getitem__, kept))
     index.evidence_offsets = array("I", map(bisect_left, repeat(kept), offsets))
     _add_surfaces(index, shares)
