@@ -11,7 +11,7 @@ import gc
 import heapq
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -149,9 +149,16 @@ class Engine:
         self._kinds: dict[str, str | None] = {}  # _classify's answers: words to kinds
 
     @classmethod
-    def load(cls, directory: str | Path | None = None, previous: Engine | None = None) -> Engine:
-        """The engine of a fact base folder; with `previous`, only changed files are read."""
-        engine = cls(load_knowledge(directory, previous and previous.kb), previous=previous)
+    def load(
+        cls,
+        directory: str | Path | None = None,
+        previous: Engine | None = None,
+        known: Mapping[str, Topic] | None = None,
+    ) -> Engine:
+        """The engine of a fact base folder. Files `previous` was built from, or whose digest
+        is in `known`, are not read again (see load_knowledge)."""
+        kb = load_knowledge(directory, previous and previous.kb, known)
+        engine = cls(kb, previous=previous)
         freeze_heap()
         return engine
 

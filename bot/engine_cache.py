@@ -21,10 +21,13 @@ import pickle
 import stat
 import zlib
 from pathlib import Path
+from typing import Any
 
 from .engine import Engine, freeze_heap
+from .index import PATCH_AT_MOST
 from .lexicon import LEXICON_DIR
 from .loader import DEFAULT_KNOWLEDGE_DIR, paused_gc, topic_files
+from .schema import Topic
 
 log = logging.getLogger(__name__)
 
@@ -80,24 +83,44 @@ def _is_private(status: os.stat_result) -> bool:
 
 def load_engine(knowledge_dir: str | Path | None, cache_dir: Path | None) -> Engine:
     """The engine for a fact base, from the cache when it holds a build of these very files,
-    else built from the cached one (only changed files are read), else from scratch."""
+    else built from the kept one (only changed files are read), else from scratch.
+
+    After an edit of a few topic files, only those topics are kept, beside the engine
+    (`.edits`): the next start patches them into it again, without parsing anything.
+    """
     folder = (Path(knowledge_dir) if knowledge_dir else DEFAULT_KNOWLEDGE_DIR).resolve()
     cache = private_folder(cache_dir) if cache_dir is not None else None
     if cache is None or not folder.is_dir():
         return Engine.load(folder)  # load_knowledge words the error for a missing folder
     code, files = code_stamp(), build_stamp(folder)
     path = cache / f"engine-{zlib.crc32(str(folder).encode()):08x}.pickle"
+    edits_path = path.with_suffix(".edits")
     kept = _read(path, code)
     if kept is not None and kept[0] == files:
         freeze_heap()
         return kept[1]
-    engine = Engine.load(folder, previous=kept[1] if kept is not None else None)
-    _store(path, code, files, engine)
+    if kept is None:
+        engine = Engine.load(folder)
+        _store(path, (code, files, engine))
+        return engine
+    base_files, base = kept
+    edits = _read(edits_path, code, base_files)
+    known: dict[str, Topic] = edits[1] if edits is not None else {}
+    engine = Engine.load(folder, previous=base, known=known)
+    base_digests = set(base.kb.digests.values())
+    changed = {
+        d: engine.kb.topics[t] for t, d in engine.kb.digests.items() if d not in base_digests
+    }
+    if len(changed) > PATCH_AT_MOST or list(engine.kb.topics) != list(base.kb.topics):
+        _store(path, (code, files, engine))  # too far from the kept engine: keep this one
+        edits_path.unlink(missing_ok=True)
+    elif not changed.keys() <= known.keys():  # something was parsed: keep it for next time
+        _store(edits_path, (code, base_files, changed))
     return engine
 
 
-def _read(path: Path, code: str) -> tuple[str, Engine] | None:
-    """The kept engine and the files it was built from, if it was built by this code."""
+def _read(path: Path, code: str, files: str | None = None) -> tuple[str, Any] | None:
+    """What was kept at a path, if this code kept it (and from these files, if given)."""
     try:
         with path.open("rb") as file:
             if not _is_private(os.fstat(file.fileno())):
@@ -105,22 +128,27 @@ def _read(path: Path, code: str) -> tuple[str, Engine] | None:
             if pickle.load(file) != code:
                 return None
             with paused_gc():  # the collector would walk the growing heap again and again
-                files, engine = pickle.load(file), pickle.load(file)
+                kept_files, kept = pickle.load(file), pickle.load(file)
     except Exception:  # none yet, or truncated, or from another version: build afresh
         return None
-    return (files, engine) if isinstance(files, str) and isinstance(engine, Engine) else None
+    if not isinstance(kept_files, str) or (files is not None and kept_files != files):
+        return None
+    if isinstance(kept, Engine) or (files is not None and isinstance(kept, dict)):
+        return kept_files, kept
+    return None
 
 
-def _store(path: Path, code: str, files: str, engine: Engine) -> None:
+def _store(path: Path, parts: tuple[object, ...]) -> None:
     """Write atomically, so that a reader never sees half a file; a read-only place is fine."""
     try:
         partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         with partial.open("wb") as file:
-            for part in (code, files, engine):
+            for part in parts:
                 pickle.dump(part, file, protocol=pickle.HIGHEST_PROTOCOL)
         partial.replace(path)
         engines = sorted(path.parent.glob("engine-*.pickle"), key=lambda p: p.stat().st_mtime)
         for stale in engines[:-KEEP]:  # one per fact base in use; tests make many
             stale.unlink(missing_ok=True)
+            stale.with_suffix(".edits").unlink(missing_ok=True)
     except OSError:
         pass  # no cache this time: the next start builds again

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -203,12 +203,15 @@ def paused_gc() -> Iterator[None]:
 
 
 def load_knowledge(
-    directory: str | Path | None = None, previous: KnowledgeBase | None = None
+    directory: str | Path | None = None,
+    previous: KnowledgeBase | None = None,
+    known: Mapping[str, Topic] | None = None,
 ) -> KnowledgeBase:
     """Load every *.yaml topic file of a folder; raise KnowledgeError listing all problems.
 
-    A file whose bytes are those a topic of `previous` was read from is not parsed again:
-    that topic is reused as it is. The checks across files run over the whole base anyway.
+    A file whose bytes are those a topic of `previous` was read from (or whose digest is in
+    `known`) is not parsed again: that topic is reused as it is. The checks across files run
+    over the whole base anyway.
     """
     folder = Path(directory) if directory else DEFAULT_KNOWLEDGE_DIR
     if not folder.is_dir():
@@ -216,11 +219,11 @@ def load_knowledge(
     files = topic_files(folder)
     if not files:
         raise KnowledgeError(f"{folder}: no topic files (*.yaml) in the fact base folder")
-    known: dict[str, Topic] = {}
+    reused = dict(known or {})
     if previous is not None:
-        known = {previous.digests[t]: previous.topics[t] for t in previous.digests}
+        reused.update((previous.digests[t], previous.topics[t]) for t in previous.digests)
     with paused_gc():
-        return _load(folder, files, known)
+        return _load(folder, files, reused)
 
 
 def _load(folder: Path, files: list[Path], known: dict[str, Topic]) -> KnowledgeBase:
