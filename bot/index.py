@@ -106,12 +106,6 @@ class TopicShare:
         """What each term says for the topic, in the order of terms."""
         return list(map(self.weight_table.__getitem__, self.weights))
 
-    def surfaces(self) -> tuple[list[str], list[str]]:
-        """Written words in order of first use, and their terms."""
-        if not self.surface_words:
-            return [], []
-        return self.surface_words.split("\n"), list(map(self.terms.__getitem__, self.surface_terms))
-
 
 class Postings(Mapping[str, float]):
     """The topics a term points at, each with a value: a view into the index's flat arrays.
@@ -696,13 +690,16 @@ def _merge(lexicon: Lexicon, shares: dict[str, TopicShare]) -> Index:
 
 
 def _add_surfaces(index: Index, shares: dict[str, TopicShare]) -> None:
-    """Each written word's term is the first topic's to use it."""
-    written, its_terms = [], []
+    """Each written word's term is the first topic's to use it (one topic's words at a time,
+    so a large base never holds all of them twice)."""
+    surfaces = index.surfaces
     for share in shares.values():
-        found, found_terms = share.surfaces()
-        written += found
-        its_terms += found_terms
-    index.surfaces = dict.fromkeys(written)
-    index.surfaces.update(zip(reversed(written), reversed(its_terms), strict=True))
-    for word in index.surfaces:
+        if share.surface_words:
+            terms = share.terms
+            for word, position in zip(
+                share.surface_words.split("\n"), share.surface_terms, strict=True
+            ):
+                if word not in surfaces:
+                    surfaces[word] = terms[position]
+    for word in surfaces:
         index.surfaces_by_initial.setdefault(word[0], []).append(word)
