@@ -102,6 +102,11 @@ class TopicShare:
             return self.weight_table[self.fact_weights[j]]
         return None
 
+    def weight(self, term: str) -> float | None:
+        """What a term says for the topic, or None if the topic does not use it."""
+        i = self._position(term)
+        return self.weight_table[self.weights[i]] if i >= 0 else None
+
     def topic_weights(self) -> list[float]:
         """What each term says for the topic, in the order of terms."""
         return list(map(self.weight_table.__getitem__, self.weights))
@@ -149,17 +154,34 @@ class Postings(Mapping[str, float]):
         return list(zip(self, self._values[self._lo : self._hi], strict=True))
 
 
-class _TermTable(Mapping[str, Postings]):
-    """Term -> Postings, over one pair of flat arrays (topic weights, or topic evidence)."""
+class _WeightsOfTerm:
+    """What one term says for each topic of its postings, read from the topics' shares
+    (answering never needs them: the index keeps no flat array of them)."""
 
-    def __init__(self, index: Index, offsets: array, topics: array, values: array) -> None:
+    __slots__ = ("_index", "_term")
+
+    def __init__(self, index: Index, term: str) -> None:
+        self._index, self._term = index, term
+
+    def __getitem__(self, i: int | slice) -> float | list[float]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self._index.topics)))]  # type: ignore[misc]
+        share = self._index.shares[self._index.topic_ids[self._index.topics[i]]]
+        return share.weight(self._term)  # type: ignore[return-value]
+
+
+class _TermTable(Mapping[str, Postings]):
+    """Term -> Postings: topics with their weights (values None), or with their evidence."""
+
+    def __init__(self, index: Index, offsets: array, topics: array, values: array | None) -> None:
         self._index, self._offsets, self._topics, self._values = index, offsets, topics, values
 
     def get(self, term: str, default=None):  # type: ignore[override]
         i = self._index.term_ids.get(term)
         if i is None:
             return default
-        return Postings(self._index, self._topics, self._values, *self._offsets[i : i + 2])
+        values = _WeightsOfTerm(self._index, term) if self._values is None else self._values
+        return Postings(self._index, self._topics, values, *self._offsets[i : i + 2])  # type: ignore[arg-type]
 
     def __getitem__(self, term: str) -> Postings:
         found = self.get(term)
@@ -272,10 +294,9 @@ class Index:
     topic_numbers: dict[str, int] = field(default_factory=dict)
     fact_places: dict[str, int] = field(default_factory=dict)  # see _FACT_BITS
     term_ids: dict[str, int] = field(default_factory=dict)
-    # term i's postings are [offsets[i], offsets[i + 1]) of topics (numbers) and weights
+    # term i's postings are [offsets[i], offsets[i + 1]) of topics (their numbers)
     offsets: array = field(default_factory=lambda: array("I", [0]))
     topics: array = field(default_factory=lambda: array("I"))
-    weights: array = field(default_factory=lambda: array("d"))
     # what one occurrence of a term says for each topic: its weight there, times its share
     evidence_offsets: array = field(default_factory=lambda: array("I", [0]))
     evidence_topics: array = field(default_factory=lambda: array("I"))
@@ -289,7 +310,7 @@ class Index:
     @property
     def topic_terms(self) -> Mapping[str, Mapping[str, float]]:
         """Term -> {topic: weight}."""
-        return _TermTable(self, self.offsets, self.topics, self.weights)
+        return _TermTable(self, self.offsets, self.topics, None)
 
     @property
     def topic_evidence(self) -> Mapping[str, Mapping[str, float]]:
@@ -598,12 +619,13 @@ def _patch(previous: Index, shares: dict[str, TopicShare], changed: list[str]) -
                 index.term_ids[term] = next_id
                 next_id += 1
             affected[index.term_ids[term]] = (term, {})
-    for i, (_, postings) in affected.items():
+    for i, (term, postings) in affected.items():
         if i < known:
             lo, hi = previous.offsets[i], previous.offsets[i + 1]
-            for number, weight in zip(previous.topics[lo:hi], previous.weights[lo:hi], strict=True):
+            for number in previous.topics[lo:hi]:
                 if number not in numbers:
-                    postings[number] = weight
+                    share = previous.shares[previous.topic_ids[number]]
+                    postings[number] = share.weight(term)  # type: ignore[assignment]
     for number, topic in numbers.items():
         share = shares[topic]
         for term, weight in zip(share.terms, share.topic_weights(), strict=True):
@@ -616,8 +638,8 @@ def _patch(previous: Index, shares: dict[str, TopicShare], changed: list[str]) -
         if not items:  # no topic uses the term any more
             del index.term_ids[term]
     size = next_id
-    index.offsets, index.topics, index.weights = _spliced(
-        previous.offsets, previous.topics, previous.weights, replaced, size
+    index.offsets, index.topics, _ = _spliced(
+        previous.offsets, previous.topics, None, replaced, size
     )
     index.evidence_offsets, index.evidence_topics, index.evidence = _spliced(
         previous.evidence_offsets, previous.evidence_topics, previous.evidence, evidence, size
@@ -627,7 +649,7 @@ def _patch(previous: Index, shares: dict[str, TopicShare], changed: list[str]) -
 
 
 def _spliced(
-    offsets: array, keys: array, values: array, replaced: dict[int, list], size: int
+    offsets: array, keys: array, values: array | None, replaced: dict[int, list], size: int
 ) -> tuple[array, array, array]:
     """Flat postings arrays with some terms' postings replaced; the others copied in bulk."""
     new_offsets, new_keys, new_values = array("I", [0]), array(keys.typecode), array("d")
@@ -638,13 +660,15 @@ def _spliced(
             lo, hi = offsets[start], offsets[stop]
             shift = len(new_keys) - lo
             new_keys += keys[lo:hi]
-            new_values += values[lo:hi]
+            if values is not None:
+                new_values += values[lo:hi]
             new_offsets.extend([offset + shift for offset in offsets[start + 1 : stop + 1]])
         if i == size:
             break
         for key, value in replaced[i]:
             new_keys.append(key)
-            new_values.append(value)
+            if values is not None:
+                new_values.append(value)
         new_offsets.append(len(new_keys))
         start = i + 1
     return new_offsets, new_keys, new_values
@@ -675,7 +699,6 @@ def _merge(lexicon: Lexicon, shares: dict[str, TopicShare]) -> Index:
     offsets = index.offsets
     index.topics = _compact(map(numbers.__getitem__, order))
     values = list(map(weights.__getitem__, order))
-    index.weights = array("d", values)
     totals = map(sum, map(values.__getitem__, map(slice, offsets[:-1], offsets[1:])))
     per_posting = chain.from_iterable(map(repeat, totals, sizes))
     shares_of_term = list(map(truediv, map(mul, values, values), per_posting))
