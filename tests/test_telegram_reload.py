@@ -169,3 +169,50 @@ async def test_sighup_reloads_the_fact_base_of_a_running_bot(
     output = "".join(lines)
     assert process.returncode == 0, output[-3000:]
     assert "Traceback" not in output
+
+
+# --- a large base: replies keep coming while /reload swaps it ----------------------------------
+
+LARGE_FACTS = 2_000  # enough for a reload to span many replies; make bench measures 10,000
+SLOWEST_REPLY = 0.050  # seconds
+
+
+async def test_replies_keep_coming_while_reload_swaps_a_large_base(
+    tg: FakeTelegram, serve_bot: ServeBot, tmp_path: Path
+) -> None:
+    from benchmarks.synthetic import generate
+
+    folder = tmp_path / "large"
+    generate(folder, LARGE_FACTS)
+    engine = await asyncio.to_thread(Engine.load, folder)
+    edited = sorted(folder.glob("*.yaml"))[len(list(folder.glob("*.yaml"))) // 2]
+    topic_id = edited.stem
+    async with serve_bot(engine=engine, admins=frozenset({ADMIN})):
+        await ask(tg, 9_000, "When did Kazakhstan host the Syria talks?")  # warm up
+        text = edited.read_text(encoding="utf-8")
+        edited.write_text(text.replace("\ntitle:\n  en: ", "\ntitle:\n  en: Edited ", 1), "utf-8")
+        sent_reload = time.monotonic()
+        tg.send_text(ADMIN, "/reload")
+        reloaded = asyncio.create_task(
+            tg.wait_for(
+                lambda call: call.params.get("chat_id") == ADMIN and call.time >= sent_reload,
+                timeout=60,
+            )
+        )
+        during: list[float] = []
+        chat = 9_001
+        while not reloaded.done():  # one question at a time, from fresh chats
+            sent = time.monotonic()
+            tg.send_text(chat, "Who took part in the Astana talks on Syria?")
+            reply = await tg.wait_for(
+                lambda call, chat=chat: call.params.get("chat_id") == chat, timeout=10
+            )
+            if reply.time <= (reloaded.result().time if reloaded.done() else reply.time):
+                during.append(reply.time - sent)
+            chat += 1
+        done = reloaded.result()
+        assert done.params["text"].startswith("Fact base reloaded"), done.params["text"]
+        assert len(during) >= 3, f"only {len(during)} replies while reloading"
+        assert max(during) < SLOWEST_REPLY, sorted(during)[-5:]
+        fresh = await ask(tg, STRANGER, f"/{topic_id}")
+        assert fresh.params["text"].startswith("<b>Edited ")

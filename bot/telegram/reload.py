@@ -4,12 +4,18 @@ The new engine is built completely, off the event loop, while the old one keeps 
 then one reference is replaced. A question is answered by the engine that was live when its
 update arrived, never by a half-loaded one. A broken edit leaves the old fact base live and
 reports the validation error, which names the file and line.
+
+The build starts from the live engine: only files whose bytes changed are parsed, and their
+topics patched into a copy of its index, so an edit goes live in about one file's time.
+While it runs, the build thread hands the interpreter back every half millisecond (instead
+of every 5 ms), so that replies keep coming without waiting for it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
@@ -24,15 +30,16 @@ from .menu import FIXED_COMMANDS, register_menu
 log = logging.getLogger(__name__)
 
 _LOCK = "reload_lock"
+BUILD_SWITCH_INTERVAL = 0.0005  # seconds: how long the build thread may keep the GIL
 
 
 async def reload_knowledge(application: Application) -> tuple[bool, str]:
     """Load the fact base again: (True, its summary), or (False, the validation error)."""
     lock: asyncio.Lock = application.bot_data.setdefault(_LOCK, asyncio.Lock())
     async with lock:  # two reloads at once would race to be the last one swapped in
-        directory = services_of(application).engine.kb.directory
+        live = services_of(application).engine
         try:
-            engine = await asyncio.to_thread(Engine.load, directory)
+            engine = await asyncio.to_thread(_rebuild, live)
         except KnowledgeError as exc:
             log.error("The fact base was not reloaded, the old one stays live:\n%s", exc)
             return False, str(exc)
@@ -45,6 +52,16 @@ async def reload_knowledge(application: Application) -> tuple[bool, str]:
         await register_menu(application.bot, engine.kb)
         log.info("Fact base reloaded: %s", engine.kb.summary())
         return True, engine.kb.summary()
+
+
+def _rebuild(live: Engine) -> Engine:
+    """The engine of the fact base folder as it is now, built from the live one."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(BUILD_SWITCH_INTERVAL)
+    try:
+        return Engine.load(live.kb.directory, previous=live)
+    finally:
+        sys.setswitchinterval(interval)
 
 
 def _topic_commands(kb: KnowledgeBase) -> frozenset[str]:
