@@ -68,12 +68,15 @@ class Run:
 class _Process:
     """One bot process polling the fake server, stopped with SIGTERM at the end."""
 
-    def __init__(self, command: list[str], fake, knowledge: Path | None, workdir: Path) -> None:
+    def __init__(
+        self, command: list[str], fake, knowledge: Path | None, workdir: Path, **extra: str
+    ) -> None:
         env = dict(os.environ)
         env.update(
             TELEGRAM_BOT_TOKEN=fake.token,
             TELEGRAM_API_BASE_URL=f"{fake.url}/bot",
             BOT_STATE_PATH=str(workdir / "state.sqlite3"),
+            **extra,
         )
         if knowledge is not None:
             env["KNOWLEDGE_DIR"] = str(knowledge)
@@ -154,6 +157,87 @@ async def _memory_at(knowledge: Path, questions: list[str], workdir: Path) -> fl
             return rss_mb(bot.process.pid)
         finally:
             await asyncio.to_thread(bot.stop)
+
+
+ADMIN = 700
+
+
+async def _reload_latencies(
+    knowledge: Path, questions: list[str], workdir: Path
+) -> tuple[list[float], list[float], float]:
+    """Replies while /reload swaps the base after one edited file, and replies around it:
+    latencies in ms, and how long the reload took in seconds."""
+    from tests.fake_telegram import FakeTelegram
+
+    async with FakeTelegram() as fake:
+        bot = _Process(BOT, fake, knowledge, workdir, BOT_ADMINS=str(ADMIN), BOT_CACHE_DIR="off")
+        try:
+            await fake.wait_for_calls("getUpdates", timeout=600)
+            around: list[float] = []
+            during: list[float] = []
+            reloaded = None
+            sent_reload = 0.0
+            chat = 40_000
+            for round_ in range(2):
+                for i, question in enumerate(questions[:40]):
+                    sent = time.monotonic()
+                    fake.send_text(chat, question)
+                    reply = await _replies_to(fake, chat, sent, timeout=60)
+                    if i >= 10:  # after a warm-up
+                        around.append((reply.time - sent) * 1000)
+                    chat += 1
+                    await asyncio.sleep(max(0.0, sent + 1 / LATENCY_RATE - time.monotonic()))
+                if round_ == 0:  # edit one file, /reload, and ask until it is done
+                    path = sorted(knowledge.glob("*.yaml"))[
+                        len(list(knowledge.glob("*.yaml"))) // 2
+                    ]
+                    text = path.read_text(encoding="utf-8")
+                    path.write_text(
+                        text.replace("\ntitle:\n  en: ", "\ntitle:\n  en: Edited ", 1), "utf-8"
+                    )
+                    sent_reload = time.monotonic()
+                    fake.send_text(ADMIN, "/reload")
+                    reloaded = asyncio.ensure_future(_replies_to(fake, ADMIN, sent_reload, 120))
+                    while not reloaded.done():
+                        sent = time.monotonic()
+                        fake.send_text(chat, questions[chat % len(questions)])
+                        reply = await _replies_to(fake, chat, sent, timeout=60)
+                        during.append((reply.time - sent) * 1000)
+                        chat += 1
+                        await asyncio.sleep(max(0.0, sent + 1 / LATENCY_RATE - time.monotonic()))
+            assert reloaded is not None
+            done = reloaded.result()
+            if not done.params.get("text", "").startswith("Fact base reloaded"):
+                raise RuntimeError(f"/reload failed: {done.params.get('text', '')[:300]}")
+            return during, around, done.time - sent_reload
+        finally:
+            await asyncio.to_thread(bot.stop)
+
+
+def reload_figure(large_base: Path, questions: list[str]) -> Figure:
+    """The slowest reply while /reload swaps a large base, beside the median reply around it."""
+    import shutil
+
+    why_not = bot_available()
+    if why_not:
+        return Figure("6", "Replies during /reload", None, "", note=f"skipped: {why_not}")
+    with tempfile.TemporaryDirectory(prefix="bench-reload-") as tmp:
+        knowledge = Path(tmp) / "knowledge"
+        shutil.copytree(large_base, knowledge)
+        during, around, seconds = asyncio.run(_reload_latencies(knowledge, questions, Path(tmp)))
+    slowest = max(during, default=float("nan"))
+    facts = f"{sum(1 for _ in large_base.glob('*.yaml')):,} topic files"
+    return Figure(
+        "6",
+        f"Slowest reply while /reload swaps the base ({facts}, one file edited)",
+        slowest,
+        "ms",
+        median(around),
+        "median reply around the reload, same run",
+        "≤ 50 ms",
+        slowest <= 50,
+        f"{len(during)} replies during the {seconds:.2f} s reload",
+    )
 
 
 def _median_run(runs: list[Run]) -> Run:

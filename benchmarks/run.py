@@ -15,11 +15,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import answer_cost, end_to_end, startup, synthetic
+from benchmarks import answer_cost, end_to_end, scale, startup, synthetic
 from benchmarks.common import Figure, markdown_table, mixed_questions, seed_sentences
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 SIZES = (1_000, 10_000)
+SCALE_QUESTIONS = 300  # asked through `ask --json -` for the memory figure
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,9 +47,12 @@ def main(argv: list[str] | None = None) -> int:
             bases[size] = Path(tmp) / f"facts_{size}"
             synthetic.generate(bases[size], size)
         print(f"2. scale: synthetic bases of {', '.join(f'{s:,}' for s in SIZES)} facts")
-        figures += answer_cost.scale_figures(
-            questions, bases, shipped, runs=max(3, runs // 3), load_runs=3 if not args.quick else 1
-        )
+        figures += answer_cost.scale_figures(questions, bases, shipped, runs=max(3, runs // 3))
+        large = bases[SIZES[-1]]
+        texts = [q for q, context in questions if not context]
+        asked = (texts + synthetic.synthetic_questions(large, SCALE_QUESTIONS))[:SCALE_QUESTIONS]
+        print(f"6. a {SIZES[-1]:,}-fact base through the command line (a minute or two a run)")
+        figures += scale.scale_figures(large, asked, runs=1 if args.quick else 2)
 
         print("3. start-up")
         figures += startup.startup_figures(runs)
@@ -59,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
             print("4-5. end to end and memory (about a minute)")
             texts = [q for q, context in questions if not context]
             figures += end_to_end.end_to_end_figures(texts, bases[SIZES[-1]])
+            print("6. replies while /reload swaps the large base")
+            figures.append(end_to_end.reload_figure(bases[SIZES[-1]], texts))
 
     table = markdown_table(figures)
     print()

@@ -22,8 +22,8 @@ from typing import Any
 
 from telegram.ext import Application, CommandHandler
 
-from ..engine import Engine
-from ..loader import KnowledgeBase, KnowledgeError
+from ..engine import Engine, freeze_heap
+from ..loader import KnowledgeBase, KnowledgeError, paused_gc
 from .context import replace_engine, services_of
 from .menu import FIXED_COMMANDS, register_menu
 
@@ -39,7 +39,7 @@ async def reload_knowledge(application: Application) -> tuple[bool, str]:
     async with lock:  # two reloads at once would race to be the last one swapped in
         live = services_of(application).engine
         try:
-            engine = await asyncio.to_thread(_rebuild, live)
+            engine, summary = await asyncio.to_thread(_rebuild, live)
         except KnowledgeError as exc:
             log.error("The fact base was not reloaded, the old one stays live:\n%s", exc)
             return False, str(exc)
@@ -50,16 +50,23 @@ async def reload_knowledge(application: Application) -> tuple[bool, str]:
         replace_engine(application, engine)
         _update_topic_commands(application, old_kb, engine.kb)
         await register_menu(application.bot, engine.kb)
-        log.info("Fact base reloaded: %s", engine.kb.summary())
-        return True, engine.kb.summary()
+        log.info("Fact base reloaded: %s", summary)
+        return True, summary
 
 
-def _rebuild(live: Engine) -> Engine:
-    """The engine of the fact base folder as it is now, built from the live one."""
+def _rebuild(live: Engine) -> tuple[Engine, str]:
+    """The engine of the fact base folder as it is now, built from the live one, and its
+    summary (which reads every text of the base: not on the event loop either)."""
     interval = sys.getswitchinterval()
     sys.setswitchinterval(BUILD_SWITCH_INTERVAL)
     try:
-        return Engine.load(live.kb.directory, previous=live)
+        # no collection meanwhile, in this thread or the event loop's: one would walk all
+        # that the build made so far, holding the interpreter; then it is frozen, not walked
+        with paused_gc():
+            engine = Engine.load(live.kb.directory, previous=live)
+            summary = engine.kb.summary()
+            freeze_heap()
+        return engine, summary
     finally:
         sys.setswitchinterval(interval)
 
