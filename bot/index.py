@@ -408,10 +408,13 @@ class _TopicParts:
         self, texts: Sequence[str], lang: str, topic_w: float, fact: int | None, fact_w: float
     ) -> None:
         """Texts of one language and weights; each is taken apart alone (no pair spans two)."""
-        take_apart = self.builder.take_apart
-        parts = [take_apart(text, lang) for text in texts]
-        found = list(chain.from_iterable(part[0] for part in parts))
-        terms = list(chain.from_iterable(part[1] for part in parts))
+        take_apart, known = self.builder.take_apart, self.builder.texts[lang]
+        parts = [known.get(text) or take_apart(text, lang) for text in texts]
+        if len(parts) == 1:
+            found, terms = parts[0]
+        else:
+            found = list(chain.from_iterable(part[0] for part in parts))
+            terms = list(chain.from_iterable(part[1] for part in parts))
         seen = self.seen[lang]
         new = [word for word in dict.fromkeys(found) if word not in seen]
         if new:  # written words seen first here, in order: the index's surfaces
@@ -522,22 +525,17 @@ class _Builder:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         self.word_terms = {lang: _WordTerms(lexicon, lang) for lang in LANGS}
-        self.texts: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        # per language: text -> its words and its terms (repeats are left to _heaviest)
+        self.texts: dict[str, dict[str, tuple[list[str], list[str]]]] = {lang: {} for lang in LANGS}
         self.terms: dict[str, str] = {}  # one string per term or word, shared by every share
 
-    def take_apart(self, text: str, lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """A text's words, and its terms and the pairs of adjacent ones: each once, in order."""
-        key = (text, lang)
-        done = self.texts.get(key)
-        if done is None:
-            found = words(normalise(text))
-            terms = list(filter(None, map(self.word_terms[lang].__getitem__, found)))
-            # adjacent pairs ("security council", "world war") are terms too: rarer, so sharper
-            pairs = list(map(_join_pair, pairwise(terms)))
-            done = self.texts[key] = (
-                tuple(dict.fromkeys(found)),
-                tuple(dict.fromkeys(terms + pairs)),
-            )
+    def take_apart(self, text: str, lang: str) -> tuple[list[str], list[str]]:
+        """A text's words, and its terms and the pairs of adjacent ones, in order."""
+        found = words(normalise(text))
+        terms = list(filter(None, map(self.word_terms[lang].__getitem__, found)))
+        # adjacent pairs ("security council", "world war") are terms too: rarer, so sharper
+        terms += list(map(_join_pair, pairwise(terms)))
+        done = self.texts[lang][text] = (found, terms)
         return done
 
     def shared(self, terms: list[str]) -> tuple[str, ...]:
