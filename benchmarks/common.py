@@ -10,7 +10,11 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+# the shared folder beside the checkout (or beside the folder of worktrees)
+SHARED = next(
+    (p / "shared" for p in (REPO.parent, REPO.parent.parent) if (p / "shared").is_dir()),
+    REPO.parent / "shared",
+)
 SEED_DOCUMENT = SHARED / "seeds" / "000_37dfe6b04d4ef291.txt"
 QUESTION_FILES = (
     SHARED / "eval" / "dev_questions.yaml",
