@@ -33,8 +33,14 @@ MONTHS_KK = [
 ]  # fmt: skip
 PART_LABELS = {
     "en": {"early": "early {y}", "mid": "mid-{y}", "late": "late {y}"},
-    "ru": {"early": "начало {y}", "mid": "середина {y}", "late": "конец {y}"},
+    "ru": {"early": "начало {y} года", "mid": "середина {y} года", "late": "конец {y} года"},
     "kk": {"early": "{y} жылдың басы", "mid": "{y} жылдың ортасы", "late": "{y} жылдың соңы"},
+}
+# A bare year in a sentence: "2016 год", "2016 жыл"; two years: "2017–2018 годы"
+YEAR_LABELS = {
+    "en": ("{y}", "{a}–{b}"),
+    "ru": ("{y} год", "{a}–{b} годы"),
+    "kk": ("{y} жыл", "{a}–{b} жылдар"),
 }
 
 
@@ -66,25 +72,28 @@ class DatePoint:
             return date(self.year, month, self.day)
         return date(self.year, month, calendar.monthrange(self.year, month)[1])
 
-    def label(self, lang: str) -> str:
-        """The point as people write it: '23 January 2017', 'май 2015', '2017 жылғы 23 қаңтар'."""
+    def label(self, lang: str, *, with_year: bool = True) -> str:
+        """The point as a native reader writes it in a sentence or a chronology.
+
+        '23 January 2017', '23 января 2017 года', '2017 жылғы 23 қаңтар'; 'май 2015 года';
+        '2016 год', '2016 жыл'. Without the year, only the day and month ('23 января', 'май'),
+        for the first end of a range within one year.
+        """
+        lang = lang if lang in YEAR_LABELS else "en"
         y = self.year
         if self.part:
-            return PART_LABELS.get(lang, PART_LABELS["en"])[self.part].format(y=y)
+            return PART_LABELS[lang][self.part].format(y=y)
         if self.month is None:
-            return str(y)
+            return YEAR_LABELS[lang][0].format(y=y)
         m = self.month - 1
         if lang == "ru":
-            if self.day:
-                return f"{self.day} {MONTHS_RU_GEN[m]} {y}"
-            return f"{MONTHS_RU_NOM[m]} {y}"
+            day_month = f"{self.day} {MONTHS_RU_GEN[m]}" if self.day else MONTHS_RU_NOM[m]
+            return f"{day_month} {y} года" if with_year else day_month
         if lang == "kk":
-            if self.day:
-                return f"{y} жылғы {self.day} {MONTHS_KK[m]}"
-            return f"{y} жылғы {MONTHS_KK[m]}"
-        if self.day:
-            return f"{self.day} {MONTHS_EN[m]} {y}"
-        return f"{MONTHS_EN[m]} {y}"
+            day_month = f"{self.day} {MONTHS_KK[m]}" if self.day else MONTHS_KK[m]
+            return f"{y} жылғы {day_month}" if with_year else day_month
+        day_month = f"{self.day} {MONTHS_EN[m]}" if self.day else MONTHS_EN[m]
+        return f"{day_month} {y}" if with_year else day_month
 
 
 @dataclass(frozen=True)
@@ -103,9 +112,29 @@ class DateSpan:
         return (self.end or self.start).last_day
 
     def label(self, lang: str) -> str:
-        if self.end is None:
-            return self.start.label(lang)
-        return f"{self.start.label(lang)}–{self.end.label(lang)}"
+        """A point, or a range as written in the language: '2017–2018 годы',
+        '2014 – начало 2015 года', '2014 жыл – 2015 жылдың басы', 'May–October 2015'."""
+        start, end = self.start, self.end
+        if end is None:
+            return start.label(lang)
+        lang = lang if lang in YEAR_LABELS else "en"
+        if start.month is None and start.part is None and end.month is None and end.part is None:
+            return YEAR_LABELS[lang][1].format(a=start.year, b=end.year)
+        same_year = start.year == end.year and start.month and end.month
+        if lang == "kk":
+            # the year leads in Kazakh: "2015 жылғы мамыр – қазан"
+            right = end.label(lang, with_year=not same_year)
+            return f"{start.label(lang)} – {right}"
+        if lang == "ru":
+            # one "года" for both ends: "2014 – начало 2015 года", "май – октябрь 2015 года"
+            left = start.label(lang, with_year=not same_year)
+            left = left.removesuffix(" года").removesuffix(" год")
+            return f"{left} – {end.label(lang)}"
+        left = start.label(lang, with_year=not same_year)
+        dash = "–" if " " not in left + end.label(lang) else " – "
+        if same_year and not start.day and not end.day:
+            dash = "–"  # "May–October 2015"
+        return f"{left}{dash}{end.label(lang)}"
 
     def __str__(self) -> str:
         return self.label("en")
@@ -198,10 +227,10 @@ class DateQuery:
         return 0.0
 
     def label(self, lang: str) -> str:
+        """The period as the reply names it; a month without a year: 'январь', '23 қаңтар'."""
         if self.span is not None:
             return self.span.label(lang)
-        label = DatePoint(2000, self.month, self.day).label(lang)
-        return label.replace("2000 жылғы ", "").replace(" 2000", "")
+        return DatePoint(2000, self.month, self.day).label(lang, with_year=False)
 
 
 def _month_words() -> dict[str, int]:
