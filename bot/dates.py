@@ -131,9 +131,7 @@ class DateSpan:
             left = left.removesuffix(" года").removesuffix(" год")
             return f"{left} – {end.label(lang)}"
         left = start.label(lang, with_year=not same_year)
-        dash = "–" if " " not in left + end.label(lang) else " – "
-        if same_year and not start.day and not end.day:
-            dash = "–"  # "May–October 2015"
+        dash = " – " if same_year and (start.day or end.day) else "–"  # "May–October 2015"
         return f"{left}{dash}{end.label(lang)}"
 
     def __str__(self) -> str:

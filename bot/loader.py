@@ -193,10 +193,10 @@ def load_knowledge(directory: str | Path | None = None) -> KnowledgeBase:
 
 def _texts(topic: Topic) -> list[tuple[str, Localized]]:
     """Every translatable text of a topic, named for messages."""
-    texts = [("title", topic.title), ("summary", topic.summary)]
+    texts = [("title", topic.title), ("summary", topic.summary), ("source", topic.source)]
     for fact in topic.facts:
         texts.append((f"fact {fact.id} text", fact.text))
-        for name in ("place", "people", "reason"):
+        for name in ("place", "people", "reason", "source"):
             value = getattr(fact, name)
             if value is not None:
                 texts.append((f"fact {fact.id} {name}", value))

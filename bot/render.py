@@ -106,7 +106,7 @@ def _footer(kb: KnowledgeBase, topics: Iterable[Topic], lang: str, markup: Marku
     if related:
         titles = "; ".join(kb.topics[r].title.get(lang) for r in dict.fromkeys(related))
         lines.append(markup.escape(t(lang, "related", value=titles)))
-    sources = dict.fromkeys(topic.source for topic in topics)
+    sources = dict.fromkeys(topic.source.get(lang) for topic in topics)
     lines.append(markup.italic(t(lang, "source", value="; ".join(sources))))
     return lines
 

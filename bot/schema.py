@@ -75,7 +75,7 @@ class Fact:
     people: Localized | None = None
     reason: Localized | None = None
     keywords: LocalizedWords = LocalizedWords()
-    source: str | None = None
+    source: Localized | None = None
 
     def __post_init__(self) -> None:
         _check_id(self.id, "fact")
@@ -90,7 +90,7 @@ class Topic:
     id: str
     title: Localized
     summary: Localized
-    source: str
+    source: Localized  # the document cited, as named in each reply language
     facts: tuple[Fact, ...]
     order: int = 100
     related: tuple[str, ...] = ()
@@ -101,7 +101,7 @@ class Topic:
         if not self.facts:
             raise ValueError("a topic needs at least one fact")
 
-    def source_of(self, fact: Fact) -> str:
+    def source_of(self, fact: Fact) -> Localized:
         return fact.source or self.source
 
     def facts_by_date(self) -> list[Fact]:

@@ -225,7 +225,7 @@ summary:
   en: Kazakhstan hosted the widget congress in Kokshetau in March 2019.
   ru: Казахстан принял конгресс виджетов в Кокшетау в марте 2019 года.
   kk: Қазақстан 2019 жылғы наурызда Көкшетауда виджеттер конгресін қабылдады.
-source: A test document
+source: {en: A test document, ru: Тестовый документ, kk: Сынақ құжаты}
 keywords:
   en: [widget, widgets, gadget congress]
 facts:

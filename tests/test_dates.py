@@ -92,7 +92,7 @@ def test_bad_date_message_shows_the_formats() -> None:
         # one "года" for a range; Kazakh labels both ends in full
         (
             "2014/early 2015",
-            "2014 – early 2015",
+            "2014–early 2015",
             "2014 – начало 2015 года",
             "2014 жыл – 2015 жылдың басы",
         ),
@@ -111,7 +111,7 @@ def test_bad_date_message_shows_the_formats() -> None:
         ),
         (
             "2015-05/2016-10",
-            "May 2015 – October 2016",
+            "May 2015–October 2016",
             "май 2015 – октябрь 2016 года",
             "2015 жылғы мамыр – 2016 жылғы қазан",
         ),

@@ -21,7 +21,7 @@ from bot.render import (
 )
 
 LANGS = ("en", "ru", "kk")
-SOURCE = "Kazakhstan’s global diplomacy initiatives (January 2017)"
+SOURCE = "“Kazakhstan’s global diplomacy initiatives” (undated; early 2017)"
 
 
 @pytest.fixture(scope="module")
@@ -95,6 +95,19 @@ def test_related_and_source(engine: Engine) -> None:
     assert lines[-1] == f"Source: {SOURCE}"
 
 
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("ru", "Источник: «Глобальные дипломатические инициативы Казахстана»"),
+        ("kk", "Дереккөз: «Қазақстанның жаһандық дипломатиялық бастамалары»"),
+    ],
+)
+def test_the_source_is_named_in_the_reply_language(engine: Engine, lang: str, line: str) -> None:
+    last = render_answer(engine.answer("Iran nuclear deal", lang), engine.kb).splitlines()[-1]
+    assert last.startswith(line)
+    assert not any(word in last for word in ("Kazakhstan", "January", "global"))
+
+
 def test_two_topic_answer_has_both_blocks_and_one_footer(engine: Engine) -> None:
     answer = engine.answer("Iran and Ukraine")
     assert answer.topics == ("iran", "ukraine")
@@ -146,7 +159,7 @@ def test_declined_answer_lists_the_topics(engine: Engine) -> None:
 def test_date_answer_heading_and_topic_names(engine: Engine) -> None:
     answer = engine.answer("What happened in 2016?")
     lines = render_answer(answer, engine.kb, Plain).splitlines()
-    assert lines[0] == "What happened in 2016:"
+    assert lines[0] == "Events of 2016:"
     assert "(Mending relations between Russia and Turkey)" in lines[1] + lines[2]
     assert lines[-1] == f"Source: {SOURCE}"
 

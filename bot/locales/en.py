@@ -10,12 +10,11 @@ STRINGS = {
     "other_facts": "Also on this topic:",
     "related": "Related: {value}",
     "source": "Source: {value}",
-    "undated": "undated",
-    "on_date": "What happened in {value}:",
+    "on_date": "Events of {value}:",
     "no_date": "The fact base has nothing dated {value}.",
     "decline": "Sorry, I can only answer questions about Kazakhstan's diplomacy initiatives, "
     "and I don't know the answer to that one.",
-    "did_you_mean": "Did you mean: {value}?",
+    "did_you_mean": "Did you mean: {value}",
     "more_topics": "… and {value} more: /topics",
     "topics_intro": "I know about these topics:",
     "timeline_title": "Timeline of Kazakhstan's diplomacy initiatives",
@@ -27,13 +26,14 @@ STRINGS = {
     "the Astana talks on Syria, Russia–Turkey reconciliation, the UN Security Council, "
     "the OIC, the Iranian nuclear talks and the Ukrainian crisis.\n"
     "Ask me anything in English, Russian or Kazakh, or pick a topic:",
-    "help": "Ask a question in your own words, e.g. “When were the Astana talks on Syria?” "
-    "or “What happened in 2015?”.\n\n"
+    "help": "Ask a question in your own words, e.g. “When was Kazakhstan elected to the UN "
+    "Security Council?” or “What happened in 2015?”.\n\n"
     "/topics: the list of topics\n/timeline: every dated event (/timeline 2015 for one year)\n"
     "/ask QUESTION: ask in a group\n/lang en|ru|kk: choose the reply language\n\n"
     "In groups, mention me or reply to my message. In any chat, type @{username} and a question.",
     "unknown_command": "I don't know that command. Try /help or /topics.",
-    "ask_usage": "Write your question after the command, e.g. /ask When were the Astana talks?",
+    "ask_usage": "Write your question after the command, e.g. /ask Who reconciled Russia and "
+    "Turkey?",
     "lang_set": "Replies will be in English.",
     "lang_usage": "Choose a language: /lang en, /lang ru or /lang kk.",
     "button_timeline": "🗓 Timeline",
