@@ -36,6 +36,7 @@ PART_LABELS = {
     "ru": {"early": "начало {y} года", "mid": "середина {y} года", "late": "конец {y} года"},
     "kk": {"early": "{y} жылдың басы", "mid": "{y} жылдың ортасы", "late": "{y} жылдың соңы"},
 }
+SCHEDULED_LABELS = {"en": "scheduled", "ru": "запланированная дата", "kk": "жоспарланған күн"}
 # A bare year in a sentence: "2016 год", "2016 жыл"; two years: "2017–2018 годы"
 YEAR_LABELS = {
     "en": ("{y}", "{a}–{b}"),
@@ -98,10 +99,15 @@ class DatePoint:
 
 @dataclass(frozen=True)
 class DateSpan:
-    """A fact's date: one point, or an interval between two points."""
+    """A fact's date: one point, or an interval between two points.
+
+    `scheduled`: the source gives the date something was planned for, and nothing of whether
+    it happened ("scheduled for February 8"); the label says so wherever the date is shown.
+    """
 
     start: DatePoint
     end: DatePoint | None = None
+    scheduled: bool = False
 
     @cached_property
     def first_day(self) -> date:
@@ -114,6 +120,12 @@ class DateSpan:
     def label(self, lang: str) -> str:
         """A point, or a range as written in the language: '2017–2018 годы',
         '2014 – начало 2015 года', '2014 жыл – 2015 жылдың басы', 'May–October 2015'."""
+        label = self._label(lang)
+        if self.scheduled:
+            return f"{label} ({SCHEDULED_LABELS.get(lang, SCHEDULED_LABELS['en'])})"
+        return label
+
+    def _label(self, lang: str) -> str:
         start, end = self.start, self.end
         if end is None:
             return start.label(lang)
@@ -165,7 +177,7 @@ def parse_point(text: str) -> DatePoint:
     if not match:
         raise ValueError(
             f"unknown date format {text!r}: use YYYY, YYYY-MM, YYYY-MM-DD, "
-            "'early|mid|late YYYY', or START/END"
+            "'early|mid|late YYYY', or START/END, each after 'scheduled ' for a planned date"
         )
     if match["part"]:
         return DatePoint(int(match["py"]), part=match["part"])
@@ -177,8 +189,11 @@ def parse_point(text: str) -> DatePoint:
 
 
 def parse_date_spec(text: str | int) -> DateSpan:
-    """Parse a fact's date: a point or 'START/END'."""
+    """Parse a fact's date: a point or 'START/END', after 'scheduled ' for a planned date."""
     raw = str(text).strip()
+    if raw.lower().startswith("scheduled "):
+        span = parse_date_spec(raw[len("scheduled ") :])
+        return DateSpan(span.start, span.end, scheduled=True)
     if "/" in raw:
         left, _, right = raw.partition("/")
         span = DateSpan(parse_point(left), parse_point(right))

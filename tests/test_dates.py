@@ -125,6 +125,35 @@ def test_labels_in_three_languages(spec: str, en: str, ru: str, kk: str) -> None
     assert str(span) == en
 
 
+@pytest.mark.parametrize(
+    ("spec", "en", "ru", "kk"),
+    [
+        (
+            "scheduled 2017-02-08",
+            "8 February 2017 (scheduled)",
+            "8 февраля 2017 года (запланированная дата)",
+            "2017 жылғы 8 ақпан (жоспарланған күн)",
+        ),
+        (
+            "Scheduled 2017/2018",
+            "2017–2018 (scheduled)",
+            "2017–2018 годы (запланированная дата)",
+            None,
+        ),
+    ],
+)
+def test_a_scheduled_date_says_so(spec: str, en: str, ru: str, kk: str | None) -> None:
+    """A date something was planned for is never shown as the date it happened."""
+    span = parse_date_spec(spec)
+    assert span.scheduled
+    assert (span.label("en"), span.label("ru")) == (en, ru)
+    if kk:
+        assert span.label("kk") == kk
+    plain = parse_date_spec(spec.split(" ", 1)[1])
+    assert not plain.scheduled
+    assert (span.first_day, span.last_day) == (plain.first_day, plain.last_day)
+
+
 def test_unknown_language_label_falls_back_to_english() -> None:
     assert parse_date_spec("2017-01-23").label("de") == "23 January 2017"
     assert parse_date_spec("late 2016").label("de") == "late 2016"
