@@ -43,8 +43,9 @@ SURE_SHARE = 0.6
 CONTEXT_PRIOR = 0.6
 # The best topic needs one word (or pair) saying at least this much for it, not only generic words.
 TOPICAL_EVIDENCE = 0.3
-# A fact whose date matches the question's is worth this much evidence for its topic.
-DATE_WEIGHT = 1.0
+# A fact whose date matches the question's is worth this much evidence for its topic: a little
+# less than a topic's own name, so "Iran talks 2015" is about Iran (with a wrong date).
+DATE_WEIGHT = 0.9
 MAX_TOPICS = 3
 # Words whose kind (function word, off-domain...) is remembered; past this, forgotten at once.
 _MEMO_SIZE = 65536
