@@ -73,6 +73,8 @@ def _lead(answer: Answer, fact: Fact, lang: str) -> str | None:
         value = fact.date.label(lang)
         if asked:
             return t(lang, "focus_when_not", value=value, asked=asked)
+        if answer.dates and all(query.label(lang) == value for query in answer.dates):
+            return None  # "what was agreed in 2015?": its own year, echoed, answers nothing
         return t(lang, "focus_when", value=value)
     if focus == "who":
         line = _who_lead(fact, answer.role, lang)
@@ -91,18 +93,17 @@ def _value(text: Localized, lang: str) -> str:
 
 
 def _who_lead(fact: Fact, role: str | None, lang: str) -> str:
-    """The asked role, tagged unless it is the actor; without a role, the actor, or else
-    every role the fact names, each tagged: "Kazakhstan (host); Iran and the P5+1 (...)"."""
+    """The asked role; without a role, the actor, or else every role the fact names, each
+    tagged with its name: "Kazakhstan (host); Iran and the P5+1 (participants)"."""
     who = fact.who
     if role:
         text = getattr(who, role) if who else None
         if text is None:
             return t(lang, f"focus_who_unknown_{role}")
-        named = [(role, text)]
-    elif who is None:
+        return t(lang, "focus_who", value=_value(text, lang))  # the role asked: no tag needed
+    if who is None:
         return t(lang, "focus_who_unknown")
-    else:
-        named = [("actor", who.actor)] if who.actor else who.named()
+    named = [("actor", who.actor)] if who.actor else who.named()
     value = "; ".join(
         _value(text, lang) + ("" if name == "actor" else f" ({t(lang, f'role_{name}')})")
         for name, text in named

@@ -123,7 +123,9 @@ def assert_lead_is_the_facts_own(kb: KnowledgeBase, answer: Answer, first: str) 
     lang, focus, role = answer.lang, answer.focus, answer.role
     if focus == "when":
         if fact.date:
-            assert first == t(lang, "focus_when", value=fact.date.label(lang)), first
+            echo = [q.label(lang) for q in answer.dates] == [fact.date.label(lang)]
+            title = topic.title.get(lang)  # the question's own date is not echoed as a lead
+            assert first == (title if echo else t(lang, "focus_when", value=fact.date.label(lang)))
         else:
             assert first == t(lang, "focus_when_unknown"), first
     elif focus in ("where", "who", "why", "how_many"):
@@ -206,13 +208,14 @@ def _first(engine: Engine, question: str) -> tuple[Answer, str]:
     ("question", "role", "says", "never"),
     [
         ("Who hosted the Iran talks?", "host", "Kazakhstan", "P5+1"),
-        ("Who took part in the Iran talks?", "parties", "Iran and the P5+1", "host"),
+        ("Who took part in the Iran talks?", "parties", "Iran and the P5+1", "Kazakhstan"),
         ("Who reconciled Russia and Turkey?", "actor", "Nazarbayev", "Turkey ("),
         ("Кто принимал переговоры по Ирану?", "host", "Казахстан", "5+1"),
         ("Иран келіссөздерін кім қабылдады?", "host", "Қазақстан", "5+1"),
         ("Ресей мен Түркияны кім татуластырды?", "actor", "Назарбаев", "арқасында Ресей"),
         ("Who was the neutral mediator in Syria?", "actor", "Kazakhstan", "All sides"),
         ("Кто организовал переговоры по Сирии в Астане?", "organisers", "", "оппозиции"),
+        ("Кто участвовал в реализации СВПД?", "parties", "Казахстан", "5+1"),
     ],
 )
 def test_who_names_the_role_asked(engine, question, role, says, never) -> None:
@@ -228,7 +231,6 @@ def test_who_names_the_role_asked(engine, question, role, says, never) -> None:
         ("When did Kazakhstan take part in implementing the JCPOA?", "jcpoa", "does not say"),
         ("Когда Казахстан участвовал в реализации СВПД?", "jcpoa", "не сказано"),
         ("Where did Nazarbayev hold his Ukraine talks?", "talks_2014_2015", "does not say"),
-        ("Кто участвовал в реализации СВПД?", "jcpoa", "Казахстан"),
         ("How many rounds of talks on Iran did Kazakhstan host?", "nuclear_talks_2013", "two"),
         ("Сколько было минских саммитов?", "minsk_summits", "два"),
         ("Where did Kazakhstan promote Islamic rapprochement?", "islamic_rapprochement", "not"),
@@ -254,6 +256,19 @@ def test_a_false_date_premise_gets_the_true_date(engine, question, true, asked) 
     answer, first = _first(engine, question)
     assert answer.topic == "iran" and answer.fact == "nuclear_talks_2013", question
     assert true in first and first.index(true) < first.index(asked), first
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Какие договорённости были достигнуты в Астане в 2015 году?",
+        "What agreements were reached in Astana in 2015?",
+    ],
+)
+def test_the_questions_own_date_is_not_echoed_as_a_lead(engine, question) -> None:
+    answer, first = _first(engine, question)
+    assert answer.topic == "syria", question
+    assert first == engine.kb.topics["syria"].title.get(answer.lang), first
 
 
 @pytest.mark.parametrize(
