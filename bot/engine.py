@@ -235,20 +235,13 @@ class Engine:
         "кім қабылдады" asks for the host, "who took part" for the parties.
         """
         lex = self.lexicon
-        first_focus = next(
-            (i for i, w in enumerate(found) if (self._classify(w) or "").startswith("focus:")),
-            len(found),
-        )
-        whos, roles = [], []
+        kinds = [self._classify(word) or "" for word in found]
+        first_focus = next((i for i, k in enumerate(kinds) if k.startswith("focus:")), len(found))
+        whos = [i for i, kind in enumerate(kinds) if kind == "focus:who"]
+        roles = []
         for position, word in enumerate(found):
-            label = next(
-                (
-                    lex.phrases[key]
-                    for n in (3, 2, 1)
-                    if (key := tuple(found[position : position + n])) in lex.phrases
-                ),
-                None,
-            )
+            ahead = (tuple(found[position : position + n]) for n in (3, 2, 1))
+            label = next((lex.phrases[key] for key in ahead if key in lex.phrases), None)
             if label is None:
                 form = next((f for f in (word, *stems(word)) if f in lex.asked_roles), None)
                 label = f"role:{lex.asked_roles[form]}" if form else None
@@ -256,8 +249,6 @@ class Engine:
                 roles.append((position, label.removeprefix("role:")))
             elif label and position < first_focus:
                 focus, first_focus = label.removeprefix("focus:"), position
-            if self._classify(word) == "focus:who":
-                whos.append(position)
         if focus != "who" or not roles:
             return focus, None
         nearest = min(roles, key=lambda r: min((abs(r[0] - w) for w in whos), default=r[0]))
