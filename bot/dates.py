@@ -272,6 +272,10 @@ _DAY_MONTH = re.compile(
 _MONTH_DAY = re.compile(rf"\b({_MONTH_WORD})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\d)")
 _ISO = re.compile(rf"\b({_YEAR})-(\d{{2}})(?:-(\d{{2}}))?\b")
 _YEAR_ONLY = re.compile(rf"(?<![\d+])({_YEAR})(?![\d+])")
+_YEAR_WORD = re.compile(
+    r"\s*(?:-?(?:м|й|го)\s+)?(?:год(?:а|у|ом|е|ы|ов|ах|ам)?|гг?\.|жыл(?:ы|ғы|дың|дары|дардағы|"
+    r"дан|ға|да|дар|дардың|дарда)?|ж\.)(?![а-яёәғқңөұүһі])"
+)
 
 
 def month_number(word: str, *, beside_number: bool = False) -> int | None:
@@ -295,8 +299,15 @@ def find_dates(text: str) -> tuple[list[DateQuery], str]:
     rest = text
 
     def cut(start: int, end: int) -> None:
-        """Blank out a span; the text keeps its length, so later positions stay valid."""
+        """Blank out a span; the text keeps its length, so later positions stay valid.
+
+        A year takes the word "year" after it along ("в 2015 году", "2015 жылы"): that word
+        is part of the date, not a "when" question ("в каком году?" has no number).
+        """
         nonlocal rest
+        if rest[start:end].rstrip()[-1:].isdigit():
+            year_word = _YEAR_WORD.match(rest, end)
+            end = year_word.end() if year_word else end
         rest = rest[:start] + " " * (end - start) + rest[end:]
 
     for match in list(_ISO.finditer(rest)):

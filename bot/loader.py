@@ -196,10 +196,9 @@ def _texts(topic: Topic) -> list[tuple[str, Localized]]:
     texts = [("title", topic.title), ("summary", topic.summary), ("source", topic.source)]
     for fact in topic.facts:
         texts.append((f"fact {fact.id} text", fact.text))
-        for name in ("place", "people", "reason", "source"):
-            value = getattr(fact, name)
-            if value is not None:
-                texts.append((f"fact {fact.id} {name}", value))
+        texts += [(f"fact {fact.id} {name}", value) for name, value in fact.details()]
+        if fact.source is not None:
+            texts.append((f"fact {fact.id} source", fact.source))
     return texts
 
 

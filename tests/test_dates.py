@@ -311,3 +311,26 @@ def test_query_overlap_with_a_fact_date(question: str, spec: str, fit: float) ->
 )
 def test_query_label(question: str, lang: str, label: str) -> None:
     assert _query(question).label(lang) == label
+
+
+@pytest.mark.parametrize(
+    ("question", "left"),
+    [
+        ("Какие договорённости были достигнуты в Астане в 2015 году?", "какие договор"),
+        ("Что было в 2013–2014 годах?", "что было в"),
+        ("2015 жылы Астанада қандай келісімдерге қол жеткізілді?", "астанада қандай"),
+        ("2015 жылғы мамырда не болды?", "не болды"),
+        ("Что было в 2015-м году?", "что было в"),
+    ],
+)
+def test_the_word_year_after_a_year_belongs_to_the_date(question: str, left: str) -> None:
+    """ "в 2015 году" is a date, not a "when" question: the year word goes with the number."""
+    found, rest = find_dates(normalise(question))
+    assert found
+    assert left in rest
+    assert not any(word in rest for word in ("год", "жыл"))
+
+
+def test_a_year_word_without_a_number_stays() -> None:
+    _, rest = find_dates(normalise("В каком году Казахстан избрали в Совбез?"))
+    assert "году" in rest
