@@ -4,7 +4,7 @@ STRINGS = {
     "focus_when": "Когда: {value}.",
     "focus_when_unknown": "В источнике не сказано, когда это было.",
     "focus_when_not": "Когда: {value} (в источнике указана эта дата, а не {asked}).",
-    "focus_date_not": "В источнике указана дата {value}, а не {asked}.",
+    "focus_date_not": "В источнике другая дата: {value}, а не {asked}.",
     "focus_where": "Где: {value}.",
     "focus_where_unknown": "В источнике не сказано, где это происходило.",
     "focus_who": "Кто: {value}.",
