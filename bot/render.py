@@ -221,10 +221,11 @@ def _timeline_command(dates: Iterable[DateQuery]) -> str:
 def _date_reply(answer: Answer, kb: KnowledgeBase, markup: Markup) -> Reply:
     """The facts of a period, each with its topic's command, as many as fit before the fold."""
     lang = answer.lang
-    head = [markup.bold(t(lang, "on_date", value=_period_label(answer.dates, lang)))]
+    heading = t(lang, "on_date", value=_period_label(answer.dates, lang))
+    head = [markup.bold(heading)]
     facts = [(kb.topic_of(fact_id), kb.fact(fact_id)) for fact_id in answer.facts]
     short = [
-        f"{fact_line(f, lang, markup, not _says_its_date(f, lang, None))} (/{topic.id})"
+        f"{fact_line(f, lang, markup, not _says_its_date(f, lang, heading))} (/{topic.id})"
         for topic, f in facts
     ]
     tail = markup.escape(t(lang, "whole_timeline", value=_timeline_command(answer.dates)))

@@ -16,7 +16,8 @@ from typing import Any
 import tdjson
 
 MAX_TEXT = 4096  # UTF-16 code units of parsed text in one message
-MAX_ENTITIES = 100  # entities Telegram keeps in one message
+MAX_CAPTION = 1024  # the same for a media caption
+MAX_ENTITIES = 100  # Telegram keeps no more in a message: the fake refuses more, none lost silently
 EXPANDABLE = "textEntityTypeExpandableBlockQuote"
 
 
@@ -75,17 +76,22 @@ def parse_html(markup: str) -> Parsed:
     return Parsed(result["text"], tuple(result["entities"]))
 
 
-def message_problem(markup: str) -> str | None:
-    """Why Telegram would refuse `markup` as an HTML message, worded as the Bot API does; None
-    when it would send it."""
-    try:
-        parsed = parse_html(markup)
-    except ParseError as err:
-        return f"Bad Request: c{str(err)[1:]}"  # the Bot API lower-cases TDLib's first letter
-    if not parsed.text.strip():
-        return "Bad Request: message text is empty"
-    if parsed.units() > MAX_TEXT:
-        return "Bad Request: message is too long"
+def message_problem(
+    text: str, parse_mode: str | None = "HTML", limit: int = MAX_TEXT
+) -> str | None:
+    """Why Telegram would refuse `text` as a message (or as a caption, with its `limit`),
+    worded as the Bot API does; None when it would send it."""
+    if str(parse_mode).lower() == "html":
+        try:
+            parsed = parse_html(text)
+        except ParseError as err:
+            return f"Bad Request: c{str(err)[1:]}"  # the Bot API lower-cases TDLib's first letter
+    else:
+        parsed = Parsed(text, ())
+    if limit == MAX_TEXT and not parsed.text.strip():
+        return "Bad Request: message text is empty"  # a caption may be empty
+    if parsed.units() > limit:
+        return f"Bad Request: {'message' if limit == MAX_TEXT else 'caption'} is too long"
     if len(parsed.entities) > MAX_ENTITIES:
         return f"Bad Request: too many entities ({len(parsed.entities)} > {MAX_ENTITIES})"
     return None
