@@ -164,6 +164,12 @@ def _no_facts(folder: Path) -> None:
     edit_data(folder, "oic", lambda d: d.update(facts=[]))
 
 
+def _long_short_title(folder: Path) -> None:
+    edit_data(
+        folder, "oic", lambda d: d["short_title"].update(ru="Организация исламского сотрудничества")
+    )
+
+
 def _bad_topic_id(folder: Path) -> None:
     edit_data(folder, "oic", lambda d: d.update(id="Islamic Cooperation!"))
 
@@ -199,6 +205,7 @@ BROKEN_CASES = [
     BrokenCase("unknown_fact_field", _unknown_fact_field, "oic.yaml", ("dates", "unknown")),
     BrokenCase("topic_without_facts", _no_facts, "oic.yaml", ("facts",)),
     BrokenCase("topic_id_not_a_command", _bad_topic_id, "oic.yaml", ("id",)),
+    BrokenCase("short_title_too_long", _long_short_title, "oic.yaml", ("short_title", "30")),
 ]
 
 
