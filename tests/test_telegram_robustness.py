@@ -9,7 +9,7 @@ from bot_harness import GROUP, PROBE, StartBot, ask, assert_valid_html
 from fake_telegram import BOT_USERNAME, FakeTelegram
 from hypothesis import given
 from hypothesis import strategies as st
-from tdlib import parse_html
+from tdlib import EXPANDABLE, parse_html
 from telegram.ext import Application
 
 from bot.telegram.replies import split_html
@@ -143,6 +143,22 @@ def test_split_html_cuts_on_lines() -> None:
     assert len(parts) > 1
     assert "\n".join(parts).split("\n") == lines
     assert all(len(p) <= 4096 for p in parts)
+
+
+@pytest.mark.parametrize("fold_line", ["fact number {n}", "{n} " + "word " * 150])
+def test_split_html_keeps_the_fold_folded_in_every_part(fold_line: str) -> None:
+    lines = [fold_line.format(n=n) for n in range(400)]
+    text = "<b>Lead</b>\n<blockquote expandable>" + "\n".join(lines) + "</blockquote>"
+    parts = split_html(text)
+    assert len(parts) > 1 and parts[0].startswith("<b>Lead</b>\n<blockquote expandable>")
+    for part in parts:
+        parsed = parse_html(part)  # raises where Telegram would refuse the part
+        assert parsed.units() <= 4096
+        [fold] = [e for e in parsed.entities if e["type"]["@type"] == EXPANDABLE]
+        assert fold["offset"] + fold["length"] == parsed.units()  # folded up to the end
+    plain = "".join(_plain(part) for part in parts)
+    words = "".join(lines).split()  # too long for TDLib to parse in one piece
+    assert "".join(plain.split()) == "Lead" + "".join(words)
 
 
 def test_split_html_cuts_a_giant_line_between_words() -> None:

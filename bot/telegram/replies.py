@@ -31,7 +31,8 @@ def split_html(text: str, limit: int = MAX_MESSAGE_LENGTH) -> list[str]:
     current_size = 0
     stack: list[str] = []  # the tags open after what `current` holds, as written
     for line in text.split("\n"):
-        for piece in _split_line(line, limit):
+        around = size("".join(stack) + _closing(stack))  # what a cut inside `stack` adds
+        for piece in _split_line(line, limit - around):
             after = _after(stack, piece)
             added = size(piece) + (1 if current else 0)
             if current and current_size + added + size(_closing(after)) > limit:
@@ -69,10 +70,14 @@ def _after(stack: list[str], html: str) -> list[str]:
 
 
 def _split_line(line: str, limit: int) -> list[str]:
-    """One line as pieces of at most `limit`, cut at spaces and never inside a tag or entity."""
-    if size(line) <= limit:
+    """One line as pieces of at most `limit`, cut at spaces and never inside a tag or entity.
+
+    Every piece but the last closes the tags it leaves open and the next reopens them; the
+    last leaves open what the line leaves open (a quote that goes on over the next lines).
+    """
+    if size(line) + size(_closing(_after([], line))) <= limit:
         return [line]
-    budget = limit - _TAG_RESERVE
+    budget = max(limit - _TAG_RESERVE, limit // 2)
     pieces: list[str] = []
     stack: list[str] = []  # tags open where the current piece starts
     atoms = _ATOM.findall(line)
@@ -89,12 +94,11 @@ def _split_line(line: str, limit: int) -> list[str]:
             end = last_space
         end = max(end, start + 1)
         body = "".join(atoms[start:end])
-        closing = _after(stack, body)
-        pieces.append(reopen + body + _closing(closing))
-        stack = closing
+        stack = _after(stack, body)
         start = end
         while start < len(atoms) and atoms[start].isspace():
             start += 1
+        pieces.append(reopen + body + (_closing(stack) if start < len(atoms) else ""))
     return pieces
 
 
