@@ -8,7 +8,8 @@ expandable blockquote (`<blockquote expandable>`, Bot API 7.4), in plain text a 
 after a blank line. A fold rather than a "More" button because the message stays complete in
 one piece: it forwards, searches and reads the same in inline results and after a restart,
 with no callback round trip and nothing to keep on the server. A topic command (/syria)
-shows the whole topic unfolded, in date order.
+shows the whole topic unfolded, in date order. A decline that names the topics it may have
+meant folds the list of every topic.
 """
 
 from __future__ import annotations
@@ -172,7 +173,7 @@ def _within(head: list[str], bullets: list[str], tail: str, markup: Markup) -> i
 def render_reply(answer: Answer, kb: KnowledgeBase, markup: Markup = Plain) -> Reply:
     """A reply in its two parts: see the module docstring."""
     if not answer.answered:
-        return Reply(render_decline(answer, kb, markup))
+        return _decline_reply(answer, kb, markup)
     if answer.kind == "date":
         return _date_reply(answer, kb, markup)
     lang = answer.lang
@@ -257,7 +258,8 @@ def _any_fact_dated(kb: KnowledgeBase, dates: Iterable[DateQuery]) -> bool:
     return any(q.overlap(f.date) for _, f in kb.facts.values() if f.date for q in dates)
 
 
-def render_decline(answer: Answer, kb: KnowledgeBase, markup: Markup = Plain) -> str:
+def _decline_reply(answer: Answer, kb: KnowledgeBase, markup: Markup) -> Reply:
+    """Sorry, and the topics it may have meant; every topic, folded when there are some."""
     lang = answer.lang
     if answer.dates and not answer.candidates and not _any_fact_dated(kb, answer.dates):
         first = markup.escape(t(lang, "no_date", value=_period_label(answer.dates, lang)))
@@ -268,9 +270,10 @@ def render_decline(answer: Answer, kb: KnowledgeBase, markup: Markup = Plain) ->
         key = "maybe_topic" if len(answer.candidates) == 1 else "maybe_topics"
         lines.append(markup.escape(t(lang, key)))
         lines += [_topic_line(kb.topics[c], lang, markup) for c in answer.candidates]
-    topics = topic_list(kb, lang, markup, DECLINE_TOPICS)
-    lines += ["", markup.escape(t(lang, "topics_intro")), topics]
-    return "\n".join(lines)
+    topics = [markup.escape(t(lang, "topics_intro")), topic_list(kb, lang, markup, DECLINE_TOPICS)]
+    if answer.candidates:
+        return Reply("\n".join(lines), "\n".join(topics))
+    return Reply("\n".join([*lines, "", *topics]))
 
 
 def render_topic(kb: KnowledgeBase, topic_id: str, lang: str, markup: Markup = Plain) -> str:

@@ -82,7 +82,7 @@ def test_html_reply_is_valid_telegram_html(question: str, lang, context) -> None
     assert "\x00" not in markup
     parsed = parse_html(markup)
     folds = [e for e in parsed.entities if e["type"]["@type"] == EXPANDABLE]
-    assert len(folds) == (1 if reply.answered else 0)
+    assert len(folds) == (1 if reply.answered or reply.candidates else 0)
 
 
 @SETTINGS
