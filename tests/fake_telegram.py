@@ -3,6 +3,10 @@
 The real python-telegram-bot stack (Bot, Updater, Application) talks HTTP to this
 server instead of api.telegram.org, so tests exercise the genuine request encoding,
 long polling, update dispatching and error handling, while staying offline and fast.
+Every text sent for formatting (messages, edits, captions, inline results) is read by TDLib,
+the parser the real Bot API server runs (tests/tdlib.py), and refused as Telegram refuses it:
+400 "Bad Request: can't parse entities: ...", an empty text, more than 4096 characters or 100
+entities. Refusals are kept in ``refused``; the conftest fixture fails a test that caused one.
 
 Typical use::
 

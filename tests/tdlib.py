@@ -3,7 +3,9 @@
 `parse_html` asks TDLib's `parseTextEntities` what Telegram would make of a message's HTML:
 the text a reader sees and its entities, or the exact "Can't parse entities" error. The fake
 Bot API server refuses what it refuses, so every HTML text the bot sends in the end-to-end
-tests is checked by the real parser rather than by a home-made one.
+tests is checked by the real parser rather than by a home-made one. The wheel's own binding
+calls libtdjson's `td_execute` (the library sits in tdjson.libs under a hashed name, so ctypes
+would have to guess its path).
 """
 
 from __future__ import annotations
