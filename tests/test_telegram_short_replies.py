@@ -62,7 +62,7 @@ async def test_a_question_gets_a_short_reply_with_the_rest_folded(
         assert answer.answered, question
         topic = engine.kb.topics[answer.topic]
         assert f"/{topic.id}" in short.splitlines()[-1]  # where to go next
-        source = topic.source
+        source = topic.source.get(lang)  # named in the reply language
         assert source not in short and source in parsed.text  # folded, not lost
 
 
