@@ -1,0 +1,379 @@
+"""Quiz questions built from the fact base: each from one fact, its own value the right option.
+
+A question is authored (knowledge/quiz/*.yaml, read by quiz_files.py) only as far as its
+wording goes: what it asks of a fact. The options come from the fact base: the fact's own
+date, place or number is the right one; the wrong ones are other facts' values of the same
+kind, or dates near the true one that no fact gives for that event, and never a value that
+could also be right (a date overlapping the true one, a number the fact's text states). A
+question that cannot be built within Telegram's poll limits is not asked at all.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Literal
+
+from .dates import DatePoint, DateSpan
+from .loader import KnowledgeBase
+from .schema import STRICT, Fact, Localized
+from .text import LANGS
+
+# Telegram's limits on a quiz poll (sendPoll).
+MAX_QUESTION = 300
+MAX_OPTION = 100
+MAX_OPTIONS = 12
+MIN_OPTIONS = 2
+MAX_EXPLANATION = 200
+MAX_EXPLANATION_LINE_FEEDS = 2
+WRONG_OPTIONS = 3  # four options: enough to guess badly, few enough to read at a glance
+DATE_SHIFTS = range(1, 5)  # nearby dates: this many months (or years) either side
+
+Kind = Literal["date", "place", "number"]
+# An option: what orders it among the others (a date, a count, a shuffled rank), and its text.
+Option = tuple[object, str]
+Options = tuple[Option, list[Option]]
+KINDS: tuple[str, ...] = ("date", "place", "number")
+
+# Numbers a fact's text states in words, as the source writes them ("two rounds").
+_NUMBER_WORDS = {
+    "en": {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6},
+    "ru": {
+        **dict.fromkeys(("один", "одна", "одно", "одного", "одной", "одном"), 1),
+        **dict.fromkeys(("два", "две", "двух", "двум", "двумя"), 2),
+        **dict.fromkeys(("три", "трёх", "трех", "тремя"), 3),
+        **dict.fromkeys(("четыре", "четырёх", "четырех"), 4),
+        **dict.fromkeys(("пять", "пяти"), 5),
+        **dict.fromkeys(("шесть", "шести"), 6),
+    },
+    "kk": {"бір": 1, "екі": 2, "үш": 3, "төрт": 4, "бес": 5, "алты": 6},
+}
+_TOKEN = re.compile(r"[\w+]+")
+_CLAUSE_END = re.compile(r"[;:]")
+
+
+@dataclass(frozen=True)
+class QuizEntry:
+    """One authored question: what it asks of which fact, in three languages."""
+
+    __pydantic_config__ = STRICT
+
+    fact: str
+    ask: Kind
+    question: Localized
+    number: int | None = None  # ask: number — the count the fact's text states
+    wrong_from: tuple[str, ...] = ()  # ask: place — the facts whose places are wrong options
+    explain: Localized | None = None  # when the fact's own text is too long to quote
+
+    @property
+    def key(self) -> str:
+        """Stable across restarts and languages: what a chat was already asked."""
+        return f"{self.fact}.{self.ask}"
+
+
+@dataclass(frozen=True)
+class QuizQuestion:
+    """A poll, ready to send: options in display order, `correct` the index of the right one."""
+
+    key: str
+    topic: str
+    fact: str
+    lang: str
+    question: str
+    options: tuple[str, ...]
+    correct: int
+    explanation: str
+
+    @property
+    def answer(self) -> str:
+        return self.options[self.correct]
+
+
+class QuizProblem(ValueError):
+    """Why a question cannot be asked in a language."""
+
+
+# --- numbers ----------------------------------------------------------------------------------
+
+
+def stated_numbers(text: str, lang: str) -> set[int]:
+    """Counts a text states, as digits or number words ("two rounds", "двух саммитов")."""
+    words = _NUMBER_WORDS.get(lang, _NUMBER_WORDS["en"])
+    found: set[int] = set()
+    for token in _TOKEN.findall(text.lower()):
+        if token.isdigit() and len(token) < 4:  # not a year
+            found.add(int(token))
+        elif token in words:
+            found.add(words[token])
+    return found
+
+
+def _number_options(entry: QuizEntry, fact: Fact, lang: str) -> Options:
+    number = entry.number
+    if number is None or number < 1:
+        raise QuizProblem("ask: number needs 'number:', a count of at least 1")
+    stated = stated_numbers(fact.text.get(lang), lang)
+    if number not in stated:
+        raise QuizProblem(f"the {lang} text of fact {fact.id!r} does not state the number {number}")
+    # nearest counts first; none the text states, so none could also be right
+    nearby = sorted(range(1, number + 2 * WRONG_OPTIONS), key=lambda n: (abs(n - number), n))
+    wrong = [n for n in nearby if n not in stated][:WRONG_OPTIONS]
+    return (number, str(number)), [(n, str(n)) for n in wrong]
+
+
+# --- places -----------------------------------------------------------------------------------
+
+
+def _place_options(entry: QuizEntry, fact: Fact, kb: KnowledgeBase, lang: str) -> Options:
+    if fact.place is None:
+        raise QuizProblem(f"fact {fact.id!r} has no place to ask about")
+    if not entry.wrong_from:
+        raise QuizProblem("ask: place needs 'wrong_from:', the facts whose places are wrong")
+    # places in no particular order, but the same in every language and from run to run
+    shuffled = random.Random(entry.key).sample(
+        range(len(entry.wrong_from) + 1), k=len(entry.wrong_from) + 1
+    )
+    right = (shuffled[0], fact.place.get(lang))
+    wrong: list[tuple[object, str]] = []
+    for other_id in entry.wrong_from:
+        if other_id not in kb.facts:
+            raise QuizProblem(f"wrong_from: no fact {other_id!r}")
+        other = kb.fact(other_id).place
+        if other is None:
+            raise QuizProblem(f"wrong_from: fact {other_id!r} has no place")
+        if any(_same(other.get(code), fact.place.get(code)) for code in LANGS):
+            raise QuizProblem(f"wrong_from: fact {other_id!r} has the same place")
+        wrong.append((shuffled[len(wrong) + 1], other.get(lang)))
+    return right, wrong
+
+
+def _same(one: str, other: str) -> bool:
+    return one.casefold().strip() == other.casefold().strip()
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+
+def _kind(point: DatePoint) -> str:
+    if point.part:
+        return f"part:{point.part}"
+    return "day" if point.day else "month" if point.month else "year"
+
+
+def _shape(span: DateSpan) -> tuple[str, str | None]:
+    return _kind(span.start), _kind(span.end) if span.end else None
+
+
+def _shift_point(point: DatePoint, steps: int, by_month: bool) -> DatePoint | None:
+    if not by_month:
+        return replace(point, year=point.year + steps)
+    months = point.year * 12 + (point.month or 1) - 1 + steps
+    try:
+        return DatePoint(months // 12, months % 12 + 1, point.day)
+    except ValueError:  # 31 April and the like
+        return None
+
+
+def _shift(span: DateSpan, steps: int) -> DateSpan | None:
+    """The same kind of date, `steps` months (day or month dates) or years (the rest) away."""
+    by_month = span.start.month is not None
+    start = _shift_point(span.start, steps, by_month)
+    end = _shift_point(span.end, steps, by_month) if span.end else None
+    if start is None or (span.end and end is None):
+        return None
+    return DateSpan(start, end)
+
+
+def _disjoint(one: DateSpan, other: DateSpan) -> bool:
+    return one.last_day < other.first_day or other.last_day < one.first_day
+
+
+def _distance(one: DateSpan, other: DateSpan) -> int:
+    return abs((one.first_day - other.first_day).days)
+
+
+def wrong_dates(span: DateSpan, kb: KnowledgeBase) -> list[DateSpan]:
+    """Other facts' dates of the same kind first, then nearby ones; none overlapping `span`,
+    so none is even partly right for the event."""
+    shape = _shape(span)
+    others = sorted(
+        {f.date for _, f in kb.facts.values() if f.date and _shape(f.date) == shape},
+        key=lambda other: (_distance(span, other), other.first_day),
+    )
+    nearby = sorted(
+        (s for n in DATE_SHIFTS for s in (_shift(span, -n), _shift(span, n)) if s is not None),
+        key=lambda other: (_distance(span, other), other.first_day),
+    )
+    chosen: list[DateSpan] = []
+    for candidate in [*others, *nearby]:
+        if len(chosen) == WRONG_OPTIONS:
+            break
+        labels = {c.label("en") for c in chosen}
+        if _disjoint(candidate, span) and candidate.label("en") not in labels:
+            chosen.append(candidate)
+    return chosen
+
+
+def _date_options(fact: Fact, kb: KnowledgeBase, lang: str) -> Options:
+    if fact.date is None:
+        raise QuizProblem(f"fact {fact.id!r} has no date to ask about")
+    wrong = wrong_dates(fact.date, kb)
+    return (fact.date.first_day, fact.date.label(lang)), [
+        (d.first_day, d.label(lang)) for d in wrong
+    ]
+
+
+# --- explanations -----------------------------------------------------------------------------
+
+
+def _fits_explanation(text: str) -> bool:
+    return 0 < len(text) <= MAX_EXPLANATION and text.count("\n") <= MAX_EXPLANATION_LINE_FEEDS
+
+
+def explanation(entry: QuizEntry, fact: Fact, lang: str) -> str:
+    """The fact quoted with its date: its own text when short enough, else its first clause,
+    else the authored `explain`."""
+    year = str(fact.date.start.year) if fact.date else ""
+    text = fact.text.get(lang)
+    first_clause = _CLAUSE_END.split(text, maxsplit=1)[0].rstrip(" ,") + "."
+    authored = [entry.explain.get(lang)] if entry.explain else []
+    for candidate in [*authored, text, first_clause]:
+        if _fits_explanation(candidate) and year in candidate:
+            return candidate
+    raise QuizProblem(
+        f"the {lang} text of fact {fact.id!r} is too long to quote in {MAX_EXPLANATION} "
+        "characters with its date: add 'explain:'"
+    )
+
+
+# --- questions --------------------------------------------------------------------------------
+
+
+def build_question(entry: QuizEntry, kb: KnowledgeBase, lang: str) -> QuizQuestion:
+    """The poll for one entry in one language; QuizProblem when it cannot be asked."""
+    if entry.fact not in kb.facts:
+        raise QuizProblem(f"no fact {entry.fact!r}")
+    topic, fact = kb.facts[entry.fact]
+    if entry.ask == "date":
+        right, wrong = _date_options(fact, kb, lang)
+    elif entry.ask == "place":
+        right, wrong = _place_options(entry, fact, kb, lang)
+    else:
+        right, wrong = _number_options(entry, fact, lang)
+    ordered = sorted([right, *wrong], key=lambda option: option[0])  # dates in time order
+    options = [label for _, label in ordered]
+    if len({o.casefold() for o in options}) != len(options):
+        raise QuizProblem(f"two {lang} options read the same: {options}")
+    if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
+        raise QuizProblem(f"{len(options)} options; a poll takes {MIN_OPTIONS} to {MAX_OPTIONS}")
+    if any(not 1 <= len(o) <= MAX_OPTION for o in options):
+        raise QuizProblem(f"a {lang} option is longer than {MAX_OPTION} characters")
+    question = entry.question.get(lang)
+    if not 1 <= len(question) <= MAX_QUESTION:
+        raise QuizProblem(f"the {lang} question is longer than {MAX_QUESTION} characters")
+    return QuizQuestion(
+        key=entry.key,
+        topic=topic.id,
+        fact=fact.id,
+        lang=lang,
+        question=question,
+        options=tuple(options),
+        correct=ordered.index(right),
+        explanation=explanation(entry, fact, lang),
+    )
+
+
+@dataclass(frozen=True)
+class QuizBank:
+    """The questions that can be asked in every language, by key, in fact base order."""
+
+    kb: KnowledgeBase
+    entries: dict[str, QuizEntry]
+
+    def keys(self, topic: str | None = None, year: int | None = None) -> list[str]:
+        """The pool for `/quiz`, `/quiz TOPIC` or `/quiz YEAR`."""
+        found = []
+        for key, entry in self.entries.items():
+            owner, fact = self.kb.facts[entry.fact]
+            if topic and owner.id != topic:
+                continue
+            if year and (fact.date is None or _disjoint_year(fact.date, year)):
+                continue
+            found.append(key)
+        return found
+
+    def question(self, key: str, lang: str) -> QuizQuestion:
+        return build_question(self.entries[key], self.kb, lang)
+
+
+def _disjoint_year(span: DateSpan, year: int) -> bool:
+    return span.last_day < date(year, 1, 1) or date(year, 12, 31) < span.first_day
+
+
+def usable_entries(
+    entries: list[QuizEntry], kb: KnowledgeBase
+) -> tuple[dict[str, QuizEntry], list[str]]:
+    """The entries that build in every language, and why the others do not."""
+    usable: dict[str, QuizEntry] = {}
+    problems: list[str] = []
+    for entry in entries:
+        if entry.key in usable:
+            problems.append(f"{entry.key}: asked twice; one question per fact and kind")
+            continue
+        try:
+            for lang in LANGS:
+                build_question(entry, kb, lang)
+        except QuizProblem as problem:
+            problems.append(f"{entry.key}: {problem}")
+            continue
+        usable[entry.key] = entry
+    return usable, problems
+
+
+# --- picking the next question ------------------------------------------------------------------
+
+
+def next_key(pool: list[str], asked: set[str], rng: random.Random) -> tuple[str, bool]:
+    """A question of the pool the chat has not had yet; when all have been asked, any one, and
+    True: the pool starts over."""
+    fresh = [key for key in pool if key not in asked]
+    if fresh:
+        return rng.choice(fresh), False
+    return rng.choice(pool), True
+
+
+@dataclass(frozen=True)
+class QuizRequest:
+    """What `/quiz ARGUMENT` asks for."""
+
+    score: bool = False
+    topic: str | None = None
+    year: int | None = None
+    unknown: str | None = None  # an argument naming no topic or year
+
+    @property
+    def pool_name(self) -> str:
+        """The pool, as button data carries it: '', a topic id or a year."""
+        return self.topic or (str(self.year) if self.year else "")
+
+
+SCORE_WORDS = frozenset({"score", "scores", "счёт", "счет", "очки", "ұпай", "есеп"})
+_YEAR = re.compile(r"\d{4}")
+
+
+def parse_request(argument: str, kb: KnowledgeBase, topic_of: object = None) -> QuizRequest:
+    """'' → any question, 'score', a topic id, a year; `topic_of(text)` names the topic of
+    other words (the answer engine's match), or None."""
+    text = " ".join(argument.split()).lower()
+    if not text:
+        return QuizRequest()
+    if text in SCORE_WORDS:
+        return QuizRequest(score=True)
+    if _YEAR.fullmatch(text):
+        return QuizRequest(year=int(text))
+    if text.lstrip("/") in kb.topics:
+        return QuizRequest(topic=text.lstrip("/"))
+    topic = topic_of(argument) if callable(topic_of) else None
+    return QuizRequest(topic=topic) if topic in kb.topics else QuizRequest(unknown=argument)
