@@ -632,7 +632,12 @@ class FakeTelegram:
         user = self.make_user(
             user_id, first_name=first_name, last_name=last_name, language_code=language_code
         )
-        answer: JSON = {"poll_id": poll_id, "user": user, "option_ids": list(option_ids)}
+        answer: JSON = {
+            "poll_id": poll_id,
+            "user": user,
+            "option_ids": list(option_ids),
+            "option_persistent_ids": [poll["options"][i]["persistent_id"] for i in option_ids],
+        }
         return self.send_update({"poll_answer": answer})
 
     def last_bot_message(self, chat_id: int | str) -> JSON | None:
@@ -870,8 +875,16 @@ class FakeTelegram:
         if any(not 1 <= _utf16_len(o) <= MAX_POLL_OPTION for o in options):
             raise ApiError(400, "Bad Request: poll options length must be 1-100 characters")
         kind = params.get("type") or "regular"
-        correct = params.get("correct_option_id")
-        if kind == "quiz" and not (isinstance(correct, int) and 0 <= correct < len(options)):
+        # Bot API 9.6: correct_option_ids, a list; correct_option_id before it
+        correct = params.get("correct_option_ids")
+        if correct is None and params.get("correct_option_id") is not None:
+            correct = [params["correct_option_id"]]
+        valid = (
+            isinstance(correct, list)
+            and correct == sorted(set(correct))
+            and all(isinstance(i, int) and 0 <= i < len(options) for i in correct)
+        )
+        if kind == "quiz" and not (correct and valid):
             raise ApiError(400, "Bad Request: wrong correct option ID specified")
         explanation = params.get("explanation") or ""
         too_long = _utf16_len(explanation) > MAX_POLL_EXPLANATION
@@ -880,15 +893,21 @@ class FakeTelegram:
         poll: JSON = {
             "id": str(next(self._poll_ids)),
             "question": question,
-            "options": [{"text": option, "voter_count": 0} for option in options],
+            "options": [
+                {"text": option, "voter_count": 0, "persistent_id": str(number)}
+                for number, option in enumerate(options)
+            ],
             "total_voter_count": 0,
             "is_closed": False,
             "is_anonymous": params.get("is_anonymous", True) is not False,
             "type": kind,
             "allows_multiple_answers": bool(params.get("allows_multiple_answers")),
+            # quizzes never allow a changed answer; polls only when asked for
+            "allows_revoting": kind != "quiz" and bool(params.get("allows_revoting")),
+            "members_only": bool(params.get("members_only")),
         }
         if kind == "quiz":
-            poll["correct_option_id"] = correct
+            poll["correct_option_ids"] = correct
             if explanation:
                 poll["explanation"] = explanation
         message = self._send_message({**params, "text": None})

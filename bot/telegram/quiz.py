@@ -131,7 +131,7 @@ async def send_quiz(
         [InputPollOption(option, text_parse_mode=None) for option in question.options],
         is_anonymous=False,  # else Telegram sends no poll_answer, and nothing can be scored
         type=Poll.QUIZ,
-        correct_option_id=question.correct,
+        correct_option_ids=[question.correct],
         explanation=question.explanation,
         explanation_parse_mode=None,  # plain text: the fact base's wording, not HTML
         question_parse_mode=None,
