@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from bot_harness import GROUP, StartBot, ask, buttons
+from bot_harness import GROUP, ServeBot, StartBot, ask, buttons
 from fake_telegram import BOT_USERNAME, Call, FakeTelegram
 from telegram.ext import Application
 
@@ -86,8 +86,15 @@ async def test_private_quiz_scores_answers_and_keeps_them_over_a_restart(
 
 
 async def test_group_quiz_replies_counts_each_member_and_shows_the_top(
-    tg: FakeTelegram, bot: Application, engine: Engine
+    tg: FakeTelegram, serve_bot: ServeBot, engine: Engine
 ) -> None:
+    # through the bot's own polling loop (delivery.py), which asks for ALLOWED_UPDATES only
+    async with serve_bot() as bot:
+        await _group_quiz(tg, bot, engine)
+    assert "poll_answer" in tg.calls_of("getUpdates")[-1].params["allowed_updates"]
+
+
+async def _group_quiz(tg: FakeTelegram, bot: Application, engine: Engine) -> None:
     call = await quiz(tg, GROUP, f"/quiz@{BOT_USERNAME}", user_id=ALICE, first_name="Alice")
     assert_quiz_poll(call, engine, "en")
     asked = call.result["reply_to_message"]
