@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from bot.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 from bot.quiz import QuizQuestion, next_key, parse_request
 from bot.quiz_console import ConsoleQuiz
 from bot.quiz_files import check_quiz, quiz_bank
-from bot.telegram.quiz_store import SqliteQuizStore
+from bot.telegram.quiz_store import QuizStore, RedisQuizStore, SqliteQuizStore
 from bot.text import LANGS
 
 KB = load_knowledge()
@@ -214,21 +215,38 @@ def test_console_quiz_scores_right_and_wrong(engine: Engine) -> None:
     )
 
 
-def test_scores_survive_reopening_and_count_each_answer_once(tmp_path: Path) -> None:
-    path = tmp_path / "state.sqlite3"
-    store = SqliteQuizStore(path)
+@pytest.fixture(params=["sqlite", "redis"])
+def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], QuizStore]:
+    """Opens the quiz store of one backend, the same data at each call (as after a restart)."""
+    if request.param == "sqlite":
+        return lambda: SqliteQuizStore(tmp_path / "state.sqlite3")
+    url = request.getfixturevalue("redis_url")
+    return lambda: RedisQuizStore(url)
+
+
+def test_scores_survive_reopening_and_count_each_answer_once(
+    open_store: Callable[[], QuizStore],
+) -> None:
+    store = open_store()
     store.remember_poll("p1", -5, 2)
     assert store.count_answer("p1", -5, 1, "Alice", True)
     assert not store.count_answer("p1", -5, 1, "Alice", True)  # the same update again
     assert store.count_answer("p1", -5, 2, "Bob", False)
+    assert store.count_answer("p1", -5, 3, "Carol", False)
+    store.remember_poll("p2", -5, 0)
+    assert store.count_answer("p2", -5, 3, "Carol C.", True)
     store.mark_asked(-5, "x.date")
     store.close()
-    store = SqliteQuizStore(path)
-    assert store.poll("p1").correct == 2 and store.poll("p2") is None
+    store = open_store()
+    assert store.poll("p1").correct == 2 and store.poll("p1").chat_id == -5
+    assert store.poll("p3") is None
     assert [(s.name, s.correct, s.answered) for s in store.top(-5)] == [
         ("Alice", 1, 1),
+        ("Carol C.", 1, 2),
         ("Bob", 0, 1),
     ]
+    assert store.top(-6) == [] and store.score(-6, 1) is None
+    assert store.score(-5, 3).answered == 2
     assert store.asked(-5) == {"x.date"} and store.asked(-6) == set()
     store.forget_asked(-5, ["x.date"])
     assert store.asked(-5) == set()

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 from bot_harness import GROUP, ServeBot, StartBot, ask, buttons
 from fake_telegram import BOT_USERNAME, Call, FakeTelegram
 from telegram.ext import Application
+from webhook_harness import replica, webhook_settings
 
 from bot.engine import Engine
 from bot.quiz_files import quiz_bank
+from bot.settings import Settings
+from bot.telegram.quiz_store import RedisQuizStore
 
 ALICE, BOB = 501, 502
 
@@ -173,3 +177,36 @@ async def test_next_button_goes_through_the_pool_before_any_repeat(
     assert seen[len(pool)] in pool
     answers = tg.calls_of("answerCallbackQuery")
     assert len(answers) == len(pool)
+
+
+async def test_replicas_share_quiz_polls_and_scores(
+    tg: FakeTelegram, bot_settings: Settings, engine: Engine, redis_url: str, tmp_path: Path
+) -> None:
+    one, two = (
+        webhook_settings(bot_settings, state_url=redis_url, state_path=tmp_path / name / "s.db")
+        for name in ("one", "two")
+    )
+    async with replica(one, engine) as first, replica(two, engine) as second:
+        await first.say(tg, GROUP, "/quiz", user_id=ALICE)
+        [call] = await tg.wait_for_calls("sendPoll")
+        poll = call.result["poll"]
+        update = {
+            "update_id": 90_001,
+            "poll_answer": {
+                "poll_id": poll["id"],
+                "user": tg.make_user(ALICE, first_name="Alice"),
+                "option_ids": poll["correct_option_ids"],
+                "option_persistent_ids": ["x"],
+            },
+        }
+        assert await second.post(update) == 200  # the answer reaches the other replica
+        shared = RedisQuizStore(redis_url)
+        for _ in range(200):
+            if shared.score(GROUP, ALICE) is not None:
+                break
+            await asyncio.sleep(0.02)
+        shared.close()
+        await second.say(tg, GROUP, "/quiz score", user_id=ALICE, first_name="Alice")
+        [score] = await tg.wait_for_calls("sendMessage")
+        assert score.params["text"].startswith("Your quiz score: 1 right of 1.")
+        assert "1. Alice: 1 of 1" in score.params["text"]
