@@ -31,11 +31,11 @@ MAX_EXPLANATION_LINE_FEEDS = 2
 WRONG_OPTIONS = 3  # four options: enough to guess badly, few enough to read at a glance
 DATE_SHIFTS = range(1, 5)  # nearby dates: this many months (or years) either side
 
-Kind = Literal["date", "place", "number"]
+Kind = Literal["date", "place", "number", "party"]
 # An option: what orders it among the others (a date, a count, a shuffled rank), and its text.
 Option = tuple[object, str]
 Options = tuple[Option, list[Option]]
-KINDS: tuple[str, ...] = ("date", "place", "number")
+KINDS: tuple[str, ...] = ("date", "place", "number", "party")
 
 # Numbers a fact's text states in words, as the source writes them ("two rounds").
 _NUMBER_WORDS = {
@@ -65,6 +65,8 @@ class QuizEntry:
     question: Localized
     number: int | None = None  # ask: number — the count the fact's text states
     wrong_from: tuple[str, ...] = ()  # ask: place — the facts whose places are wrong options
+    answer: Localized | None = None  # ask: party — who, as the fact's people name them
+    wrong: tuple[Localized, ...] = ()  # ask: party — as other facts' people name them
     explain: Localized | None = None  # when the fact's own text is too long to quote
 
     @property
@@ -126,17 +128,18 @@ def _number_options(entry: QuizEntry, fact: Fact, lang: str) -> Options:
 # --- places -----------------------------------------------------------------------------------
 
 
+def _shuffled(entry: QuizEntry, right: str, wrong: list[str]) -> Options:
+    """Options in no particular order, but the same in every language and from run to run."""
+    ranks = random.Random(entry.key).sample(range(len(wrong) + 1), k=len(wrong) + 1)
+    return (ranks[0], right), list(zip(ranks[1:], wrong, strict=True))
+
+
 def _place_options(entry: QuizEntry, fact: Fact, kb: KnowledgeBase, lang: str) -> Options:
     if fact.place is None:
         raise QuizProblem(f"fact {fact.id!r} has no place to ask about")
     if not entry.wrong_from:
         raise QuizProblem("ask: place needs 'wrong_from:', the facts whose places are wrong")
-    # places in no particular order, but the same in every language and from run to run
-    shuffled = random.Random(entry.key).sample(
-        range(len(entry.wrong_from) + 1), k=len(entry.wrong_from) + 1
-    )
-    right = (shuffled[0], fact.place.get(lang))
-    wrong: list[tuple[object, str]] = []
+    wrong: list[str] = []
     for other_id in entry.wrong_from:
         if other_id not in kb.facts:
             raise QuizProblem(f"wrong_from: no fact {other_id!r}")
@@ -145,12 +148,42 @@ def _place_options(entry: QuizEntry, fact: Fact, kb: KnowledgeBase, lang: str) -
             raise QuizProblem(f"wrong_from: fact {other_id!r} has no place")
         if any(_same(other.get(code), fact.place.get(code)) for code in LANGS):
             raise QuizProblem(f"wrong_from: fact {other_id!r} has the same place")
-        wrong.append((shuffled[len(wrong) + 1], other.get(lang)))
-    return right, wrong
+        wrong.append(other.get(lang))
+    return _shuffled(entry, fact.place.get(lang), wrong)
 
 
 def _same(one: str, other: str) -> bool:
     return one.casefold().strip() == other.casefold().strip()
+
+
+# --- parties ----------------------------------------------------------------------------------
+
+
+def party_values(fact: Fact) -> list[Localized]:
+    """Who a fact says took part; the one place that knows where the schema keeps them."""
+    return [fact.people] if fact.people is not None else []
+
+
+def _names(value: str, parties: list[Localized], lang: str) -> bool:
+    return any(value.casefold() in party.get(lang).casefold() for party in parties)
+
+
+def _party_options(entry: QuizEntry, fact: Fact, kb: KnowledgeBase, lang: str) -> Options:
+    own = party_values(fact)
+    if entry.answer is None or not entry.wrong:
+        raise QuizProblem("ask: party needs 'answer:' and 'wrong:'")
+    for code in LANGS:
+        if not _names(entry.answer.get(code), own, code):
+            raise QuizProblem(f"the {code} answer is not among the people of fact {fact.id!r}")
+    others = [party for _, f in kb.facts.values() if f is not fact for party in party_values(f)]
+    for option in entry.wrong:
+        for code in LANGS:
+            text = option.get(code)
+            if _names(text, own, code) or text.casefold() in fact.text.get(code).casefold():
+                raise QuizProblem(f"wrong option {text!r} is named by fact {fact.id!r} itself")
+            if not _names(text, others, code):
+                raise QuizProblem(f"wrong option {text!r} is none of the other facts' people")
+    return _shuffled(entry, entry.answer.get(lang), [option.get(lang) for option in entry.wrong])
 
 
 # --- dates ------------------------------------------------------------------------------------
@@ -260,6 +293,8 @@ def build_question(entry: QuizEntry, kb: KnowledgeBase, lang: str) -> QuizQuesti
         right, wrong = _date_options(fact, kb, lang)
     elif entry.ask == "place":
         right, wrong = _place_options(entry, fact, kb, lang)
+    elif entry.ask == "party":
+        right, wrong = _party_options(entry, fact, kb, lang)
     else:
         right, wrong = _number_options(entry, fact, lang)
     ordered = sorted([right, *wrong], key=lambda option: option[0])  # dates in time order

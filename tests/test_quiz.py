@@ -17,7 +17,7 @@ from helpers_core import REPO_ROOT
 from bot.dates import DateSpan, parse_date_spec
 from bot.engine import Engine
 from bot.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
-from bot.quiz import QuizQuestion, next_key, parse_request
+from bot.quiz import QuizQuestion, next_key, parse_request, party_values
 from bot.quiz_console import ConsoleQuiz
 from bot.quiz_files import check_quiz, quiz_bank
 from bot.telegram.quiz_store import QuizStore, RedisQuizStore, SqliteQuizStore
@@ -49,7 +49,7 @@ def test_the_shipped_quiz_has_questions_for_every_topic_with_dates_places_or_num
     bank, problems = check_quiz(KB)
     assert problems == []
     kinds = {entry.ask for entry in bank.entries.values()}
-    assert kinds == {"date", "place", "number"}
+    assert kinds == {"date", "place", "number", "party"}
     topics = {KB.topic_of(entry.fact).id for entry in bank.entries.values()}
     assert topics == {"syria", "russia_turkey", "unsc", "iran", "ukraine"}
 
@@ -63,6 +63,8 @@ def test_every_question_has_one_right_option_the_facts_own_value(key: str, lang:
         right = fact.date.label(lang)
     elif entry.ask == "place":
         right = fact.place.get(lang)
+    elif entry.ask == "party":
+        right = entry.answer.get(lang)
     else:
         right = str(entry.number)
     assert question.options.count(right) == 1
@@ -80,6 +82,13 @@ def test_every_question_has_one_right_option_the_facts_own_value(key: str, lang:
     elif entry.ask == "place":
         places = {f.place.get(lang) for _, f in KB.facts.values() if f.place and f is not fact}
         assert all(o in places and o != right for o in wrong)  # other facts' places
+    elif entry.ask == "party":
+        assert right.casefold() in party_values(fact)[0].get(lang).casefold()
+        others = [p.get(lang).casefold() for _, f in KB.facts.values() for p in party_values(f)]
+        for option in wrong:  # other facts' people, none this fact names
+            assert option.casefold() not in party_values(fact)[0].get(lang).casefold()
+            assert option.casefold() not in fact.text.get(lang).casefold()
+            assert any(option.casefold() in other for other in others)
     else:
         text = fact.text.get("en").lower()
         assert EN_NUMBERS[entry.number] in text.split()
@@ -155,6 +164,12 @@ def _broken_copy(tmp_path: Path, old: str, new: str) -> Path:
     ("old", "new", "message"),
     [
         ("number: 2", "number: 3", "does not state the number 3"),
+        ("  - en: Russia and Turkey", "  - en: the P5+1", "is named by fact 'nuclear_talks_2013'"),
+        (
+            "  - en: Russia and Turkey",
+            "  - en: Russia and China",
+            "none of the other facts' people",
+        ),
         ("ask: number", "ask: reason", "iran.yaml:"),
         ("- fact: nuclear_talks_2013\n  ask: date", "- fact: jcpoa\n  ask: date", "no date"),
         (
