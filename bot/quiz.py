@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
 from .dates import DatePoint, DateSpan
+from .engine import Engine
 from .loader import KnowledgeBase
 from .schema import STRICT, Fact, Localized
 from .text import LANGS
@@ -393,14 +395,31 @@ class QuizRequest:
         """The pool, as button data carries it: '', a topic id or a year."""
         return self.topic or (str(self.year) if self.year else "")
 
+    @classmethod
+    def from_pool_name(cls, name: str) -> QuizRequest:
+        return cls(year=int(name)) if name.isdigit() else cls(topic=name or None)
+
 
 SCORE_WORDS = frozenset({"score", "scores", "счёт", "счет", "очки", "ұпай", "есеп"})
 _YEAR = re.compile(r"\d{4}")
 
 
-def parse_request(argument: str, kb: KnowledgeBase, topic_of: object = None) -> QuizRequest:
+def read_request(argument: str, engine: Engine, lang: str) -> QuizRequest:
+    """What `/quiz ARGUMENT` asks for; words that are no topic id are matched as a question
+    would be (`/quiz иран`, `/quiz the Minsk summits`)."""
+
+    def topic_of(text: str) -> str | None:
+        answer = engine.answer(text, lang)
+        return answer.topic if answer.answered else None
+
+    return parse_request(argument, engine.kb, topic_of)
+
+
+def parse_request(
+    argument: str, kb: KnowledgeBase, topic_of: Callable[[str], str | None] | None = None
+) -> QuizRequest:
     """'' → any question, 'score', a topic id, a year; `topic_of(text)` names the topic of
-    other words (the answer engine's match), or None."""
+    other words, or None."""
     text = " ".join(argument.split()).lower()
     if not text:
         return QuizRequest()
@@ -410,5 +429,5 @@ def parse_request(argument: str, kb: KnowledgeBase, topic_of: object = None) -> 
         return QuizRequest(year=int(text))
     if text.lstrip("/") in kb.topics:
         return QuizRequest(topic=text.lstrip("/"))
-    topic = topic_of(argument) if callable(topic_of) else None
+    topic = topic_of(argument) if topic_of else None
     return QuizRequest(topic=topic) if topic in kb.topics else QuizRequest(unknown=argument)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .engine import Engine
 from .locales import t
-from .quiz import QuizQuestion, next_key, parse_request
+from .quiz import QuizQuestion, next_key, read_request
 from .quiz_files import quiz_bank
 from .text import detect_language
 
@@ -37,12 +37,7 @@ class ConsoleQuiz:
         the verdict with the explanation (or the score, or why nothing was asked)."""
         argument = line.strip()[len("/quiz") :].strip()
         lang = lang or (detect_language(argument) if argument else "en")
-
-        def topic_of(text: str) -> str | None:
-            answer = self.engine.answer(text, lang)
-            return answer.topic if answer.answered else None
-
-        request = parse_request(argument, self.engine.kb, topic_of)
+        request = read_request(argument, self.engine, lang)
         if request.score:
             if not self.answered:
                 return t(lang, "quiz_score_none")

@@ -17,7 +17,7 @@ from helpers_core import REPO_ROOT
 from bot.dates import DateSpan, parse_date_spec
 from bot.engine import Engine
 from bot.loader import DEFAULT_KNOWLEDGE_DIR, load_knowledge
-from bot.quiz import QuizQuestion, next_key, parse_request, party_values
+from bot.quiz import QuizQuestion, QuizRequest, next_key, party_values, read_request
 from bot.quiz_console import ConsoleQuiz
 from bot.quiz_files import check_quiz, quiz_bank
 from bot.telegram.quiz_store import QuizStore, RedisQuizStore, SqliteQuizStore
@@ -128,17 +128,18 @@ def test_pools_by_topic_and_year() -> None:
 
 
 def test_quiz_arguments(engine: Engine) -> None:
-    def topic_of(text: str) -> str | None:
-        answer = engine.answer(text)
-        return answer.topic if answer.answered else None
+    def read(argument: str) -> QuizRequest:
+        return read_request(argument, engine, "en")
 
-    assert parse_request("", KB, topic_of).pool_name == ""
-    assert parse_request("score", KB, topic_of).score
-    assert parse_request("ұпай", KB, topic_of).score
-    assert parse_request(" 2015 ", KB, topic_of).year == 2015
-    assert parse_request("IRAN", KB, topic_of).topic == "iran"
-    assert parse_request("Сирия", KB, topic_of).topic == "syria"
-    assert parse_request("pizza recipes", KB, topic_of).unknown == "pizza recipes"
+    assert read("") == QuizRequest() and read("").pool_name == ""
+    assert read("score").score and read("ұпай").score and read("Счёт").score
+    assert read(" 2015 ").year == 2015
+    assert read("IRAN").topic == "iran" and read("/iran").topic == "iran"
+    assert read("Сирия").topic == "syria"
+    assert read("the Minsk summits").topic == "ukraine"
+    assert read("pizza recipes").unknown == "pizza recipes"
+    for request in (read("iran"), read("2015"), read("")):
+        assert QuizRequest.from_pool_name(request.pool_name) == request
 
 
 def test_no_repeat_until_the_pool_is_used_up() -> None:

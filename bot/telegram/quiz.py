@@ -9,7 +9,6 @@ in a group the chat's top ten.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +16,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputPollOption,
+    MaybeInaccessibleMessage,
     Message,
     Poll,
     ReplyParameters,
@@ -24,9 +24,8 @@ from telegram import (
 )
 from telegram.ext import Application
 
-from ..engine import Engine
 from ..locales import t
-from ..quiz import QuizRequest, next_key, parse_request
+from ..quiz import QuizRequest, next_key, read_request
 from ..quiz_files import quiz_bank
 from ..render import Html
 from ..settings import Settings
@@ -65,27 +64,12 @@ def _service(context: BotContext) -> QuizService:
     return context.bot_data[_QUIZ]
 
 
-def _topic_of(engine: Engine, lang: str) -> Callable[[str], str | None]:
-    def topic_of(text: str) -> str | None:
-        answer = engine.answer(text, lang)
-        return answer.topic if answer.answered else None
-
-    return topic_of
-
-
-def _pool(name: str) -> QuizRequest:
-    """The pool a Next button's data names: '', a year or a topic id."""
-    if name.isdigit():
-        return QuizRequest(year=int(name))
-    return QuizRequest(topic=name or None)
-
-
 async def quiz_command(update: Update, context: BotContext) -> None:
     """/quiz, /quiz TOPIC, /quiz YEAR, /quiz score."""
     message = update.effective_message
     argument = text_after_command(message)
     lang = reply_language(argument, update.effective_user, context.store)
-    request = parse_request(argument, context.kb, _topic_of(context.engine, lang))
+    request = read_request(argument, context.engine, lang)
     if request.score:
         await send_score(update, context, lang)
     elif request.unknown is not None:
@@ -103,12 +87,21 @@ async def next_question(update: Update, context: BotContext) -> None:
     await query.answer()
     if query.message is not None:
         await send_quiz(
-            query.message, lang if lang in LANGS else "en", _pool(name), context, reply=False
+            query.message,
+            lang if lang in LANGS else "en",
+            QuizRequest.from_pool_name(name),
+            context,
+            reply=False,
         )
 
 
 async def send_quiz(
-    message: Any, lang: str, request: QuizRequest, context: BotContext, *, reply: bool
+    message: MaybeInaccessibleMessage,
+    lang: str,
+    request: QuizRequest,
+    context: BotContext,
+    *,
+    reply: bool,
 ) -> None:
     """One quiz poll in the chat of `message`, none the chat had since its pool started over."""
     bank = quiz_bank(context.kb)
