@@ -210,3 +210,24 @@ async def test_replicas_share_quiz_polls_and_scores(
         [score] = await tg.wait_for_calls("sendMessage")
         assert score.params["text"].startswith("Your quiz score: 1 right of 1.")
         assert "1. Alice: 1 of 1" in score.params["text"]
+
+
+async def test_stray_answers_and_odd_buttons_are_harmless(
+    tg: FakeTelegram, bot: Application
+) -> None:
+    user = tg.make_user(ALICE, first_name="Alice")
+    for answer in (
+        {"poll_id": "not-ours", "user": user, "option_ids": [0], "option_persistent_ids": ["0"]},
+        {"poll_id": "not-ours", "user": user, "option_ids": [], "option_persistent_ids": []},
+    ):
+        tg.send_update({"poll_answer": answer})
+    score = await ask(tg, ALICE, "/quiz score", user_id=ALICE)
+    assert score.params["text"] == "You have not answered a quiz question here yet. Try /quiz."
+    for data, method in (("qz:xx:no_such_topic", "sendMessage"), ("qz:", "sendPoll")):
+        before = len(tg.calls_of(method))
+        tg.send_callback_query(ALICE, ALICE, data)
+        [call] = (await tg.wait_for_calls(method, before + 1))[before:]
+        if method == "sendMessage":
+            assert call.params["text"] == "I have no quiz questions on that yet. Try /quiz."
+    long = await ask(tg, ALICE, "/quiz " + "x" * 5000, user_id=ALICE)
+    assert long.params["text"].startswith("I have no quiz about “" + "x" * 60 + "”.")
