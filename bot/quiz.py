@@ -66,9 +66,9 @@ class QuizEntry:
     ask: Kind
     question: Localized
     number: int | None = None  # ask: number — the count the fact's text states
-    wrong_from: tuple[str, ...] = ()  # ask: place — the facts whose places are wrong options
-    answer: Localized | None = None  # ask: party — who, as the fact's people name them
-    wrong: tuple[Localized, ...] = ()  # ask: party — as other facts' people name them
+    # ask: place or party — the facts whose places or parties are the wrong options
+    wrong_from: tuple[str, ...] = ()
+    role: str | None = None  # ask: party — which of the fact's roles (who hosted, took part...)
     explain: Localized | None = None  # when the fact's own text is too long to quote
 
     @property
@@ -119,8 +119,9 @@ def _number_options(entry: QuizEntry, fact: Fact, lang: str) -> Options:
     if number is None or number < 1:
         raise QuizProblem("ask: number needs 'number:', a count of at least 1")
     stated = stated_numbers(fact.text.get(lang), lang)
-    if number not in stated:
-        raise QuizProblem(f"the {lang} text of fact {fact.id!r} does not state the number {number}")
+    own = stated_numbers(fact.count.get(lang), lang) if fact.count else stated
+    if number not in own:
+        raise QuizProblem(f"fact {fact.id!r} does not state the number {number} in {lang}")
     # nearest counts first; none the text states, so none could also be right
     nearby = sorted(range(1, number + 2 * WRONG_OPTIONS), key=lambda n: (abs(n - number), n))
     wrong = [n for n in nearby if n not in stated][:WRONG_OPTIONS]
@@ -161,31 +162,43 @@ def _same(one: str, other: str) -> bool:
 # --- parties ----------------------------------------------------------------------------------
 
 
-def party_values(fact: Fact) -> list[Localized]:
-    """Who a fact says took part; the one place that knows where the schema keeps them."""
-    return [fact.people] if fact.people is not None else []
+def party_values(fact: Fact) -> dict[str, Localized]:
+    """Who did what in a fact, by role (host, parties, actor, organisers)."""
+    return dict(fact.who.named()) if fact.who else {}
 
 
-def _names(value: str, parties: list[Localized], lang: str) -> bool:
-    return any(value.casefold() in party.get(lang).casefold() for party in parties)
+def _party(kb: KnowledgeBase, ref: str, role: str) -> Localized:
+    """`fact_id` (the same role as the question's) or `fact_id.role`."""
+    fact_id, _, other_role = ref.partition(".")
+    if fact_id not in kb.facts:
+        raise QuizProblem(f"wrong_from: no fact {fact_id!r}")
+    value = party_values(kb.fact(fact_id)).get(other_role or role)
+    if value is None:
+        raise QuizProblem(f"wrong_from: fact {fact_id!r} names no {other_role or role}")
+    return value
 
 
 def _party_options(entry: QuizEntry, fact: Fact, kb: KnowledgeBase, lang: str) -> Options:
     own = party_values(fact)
-    if entry.answer is None or not entry.wrong:
-        raise QuizProblem("ask: party needs 'answer:' and 'wrong:'")
-    for code in LANGS:
-        if not _names(entry.answer.get(code), own, code):
-            raise QuizProblem(f"the {code} answer is not among the people of fact {fact.id!r}")
-    others = [party for _, f in kb.facts.values() if f is not fact for party in party_values(f)]
-    for option in entry.wrong:
+    if entry.role not in own:
+        raise QuizProblem(f"ask: party needs 'role:', one that fact {fact.id!r} names: {list(own)}")
+    if not entry.wrong_from:
+        raise QuizProblem("ask: party needs 'wrong_from:', the facts whose parties are wrong")
+    wrong: list[str] = []
+    for ref in entry.wrong_from:
+        value = _party(kb, ref, entry.role)
         for code in LANGS:
-            text = option.get(code)
-            if _names(text, own, code) or text.casefold() in fact.text.get(code).casefold():
-                raise QuizProblem(f"wrong option {text!r} is named by fact {fact.id!r} itself")
-            if not _names(text, others, code):
-                raise QuizProblem(f"wrong option {text!r} is none of the other facts' people")
-    return _shuffled(entry, entry.answer.get(lang), [option.get(lang) for option in entry.wrong])
+            text = value.get(code)
+            named = any(_same(text, mine.get(code)) for mine in own.values())
+            if named or text.casefold() in fact.text.get(code).casefold():
+                raise QuizProblem(f"wrong_from: {text!r} is named by fact {fact.id!r} itself")
+        wrong.append(_capitalised(value.get(lang)))
+    return _shuffled(entry, _capitalised(own[entry.role].get(lang)), wrong)
+
+
+def _capitalised(text: str) -> str:
+    """'representatives of ...' as an option of its own."""
+    return text[:1].upper() + text[1:]
 
 
 # --- dates ------------------------------------------------------------------------------------
