@@ -2,10 +2,11 @@
 
 A question is authored (knowledge/quiz/*.yaml, read by quiz_files.py) only as far as its
 wording goes: what it asks of a fact. The options come from the fact base: the fact's own
-date, place or number is the right one; the wrong ones are other facts' values of the same
-kind, or dates near the true one that no fact gives for that event, and never a value that
-could also be right (a date overlapping the true one, a number the fact's text states). A
-question that cannot be built within Telegram's poll limits is not asked at all.
+date, place, party (one role of its `who`) or number (its `count`) is the right one; the wrong
+ones are other facts' values of the same kind, or dates and counts near the true one that the
+source does not give for it, and never a value that could also be right (a date overlapping
+the true one, a number the fact states, a party it names). A question that cannot be built
+within Telegram's poll limits is not asked at all.
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ Kind = Literal["date", "place", "number", "party"]
 # An option: what orders it among the others (a date, a count, a shuffled rank), and its text.
 Option = tuple[object, str]
 Options = tuple[Option, list[Option]]
-KINDS: tuple[str, ...] = ("date", "place", "number", "party")
 
 # Numbers a fact's text states in words, as the source writes them ("two rounds").
 _NUMBER_WORDS = {
@@ -65,7 +65,7 @@ class QuizEntry:
     fact: str
     ask: Kind
     question: Localized
-    number: int | None = None  # ask: number — the count the fact's text states
+    number: int | None = None  # ask: number — the fact's count ("two rounds")
     # ask: place or party — the facts whose places or parties are the wrong options
     wrong_from: tuple[str, ...] = ()
     role: str | None = None  # ask: party — which of the fact's roles (who hosted, took part...)
