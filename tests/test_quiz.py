@@ -80,6 +80,7 @@ def test_every_question_has_one_right_option_the_facts_own_value(key: str, lang:
             assert span.label(lang) == option
             if option != right:  # not even partly right: no overlap with the true date
                 assert span.last_day < fact.date.first_day or fact.date.last_day < span.first_day
+                assert option_en not in fact.text.get("en")  # nor a date the fact gives
     elif entry.ask == "place":
         places = {f.place.get(lang) for _, f in KB.facts.values() if f.place and f is not fact}
         assert all(o in places and o != right for o in wrong)  # other facts' places
