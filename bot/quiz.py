@@ -242,9 +242,12 @@ def _distance(one: DateSpan, other: DateSpan) -> int:
     return abs((one.first_day - other.first_day).days)
 
 
-def wrong_dates(span: DateSpan, kb: KnowledgeBase) -> list[DateSpan]:
-    """Other facts' dates of the same kind first, then nearby ones; none overlapping `span`,
-    so none is even partly right for the event."""
+def wrong_dates(fact: Fact, kb: KnowledgeBase) -> list[DateSpan]:
+    """Other facts' dates of the same kind first, then nearby ones; none overlapping the fact's
+    date, so none is even partly right for the event, and none its text gives ("2016, for the
+    2017–2018 term" keeps 2017 out of a question on 2016)."""
+    span = fact.date
+    assert span is not None
     shape = _shape(span)
     others = sorted(
         {f.date for _, f in kb.facts.values() if f.date and _shape(f.date) == shape},
@@ -259,7 +262,9 @@ def wrong_dates(span: DateSpan, kb: KnowledgeBase) -> list[DateSpan]:
         if len(chosen) == WRONG_OPTIONS:
             break
         labels = {c.label("en") for c in chosen}
-        if _disjoint(candidate, span) and candidate.label("en") not in labels:
+        label = candidate.label("en")
+        given = re.search(rf"(?<!\w){re.escape(label)}(?!\w)", fact.text.en)
+        if _disjoint(candidate, span) and label not in labels and not given:
             chosen.append(candidate)
     return chosen
 
@@ -267,7 +272,7 @@ def wrong_dates(span: DateSpan, kb: KnowledgeBase) -> list[DateSpan]:
 def _date_options(fact: Fact, kb: KnowledgeBase, lang: str) -> Options:
     if fact.date is None:
         raise QuizProblem(f"fact {fact.id!r} has no date to ask about")
-    wrong = wrong_dates(fact.date, kb)
+    wrong = wrong_dates(fact, kb)
     return (fact.date.first_day, fact.date.label(lang)), [
         (d.first_day, d.label(lang)) for d in wrong
     ]
