@@ -30,6 +30,11 @@ STRINGS = {
     "decline": "Sorry, I can only answer questions about Kazakhstan's diplomacy initiatives, "
     "and I don't know the answer to that one.",
     "did_you_mean": "Did you mean: {value}?",
+    "whole_topic": "The whole topic: {value}",
+    "whole_topics": "The topics in full: {value}",
+    "whole_timeline": "The timeline: {value}",
+    "maybe_topic": "Perhaps you mean this topic:",
+    "maybe_topics": "Perhaps you mean one of these topics:",
     "more_topics": "… and {value} more: /topics",
     "topics_intro": "I know about these topics:",
     "timeline_title": "Timeline of Kazakhstan's diplomacy initiatives",
