@@ -874,11 +874,11 @@ class FakeTelegram:
         question = _require(params, "question")
         raw_options = params.get("options") or []
         options = [o.get("text", "") if isinstance(o, dict) else str(o) for o in raw_options]
-        if not 1 <= _utf16_len(question) <= MAX_POLL_QUESTION:
+        if not 1 <= utf16_len(question) <= MAX_POLL_QUESTION:
             raise ApiError(400, "Bad Request: poll question length must be 1-300 characters")
         if not MIN_POLL_OPTIONS <= len(options) <= MAX_POLL_OPTIONS:
             raise ApiError(400, "Bad Request: poll must have 2-12 options")
-        if any(not 1 <= _utf16_len(o) <= MAX_POLL_OPTION for o in options):
+        if any(not 1 <= utf16_len(o) <= MAX_POLL_OPTION for o in options):
             raise ApiError(400, "Bad Request: poll options length must be 1-100 characters")
         kind = params.get("type") or "regular"
         # Bot API 9.6: correct_option_ids, a list; correct_option_id before it
@@ -893,7 +893,7 @@ class FakeTelegram:
         if kind == "quiz" and not (correct and valid):
             raise ApiError(400, "Bad Request: wrong correct option ID specified")
         explanation = params.get("explanation") or ""
-        too_long = _utf16_len(explanation) > MAX_POLL_EXPLANATION
+        too_long = utf16_len(explanation) > MAX_POLL_EXPLANATION
         if too_long or explanation.count("\n") > MAX_EXPLANATION_LINE_FEEDS:
             raise ApiError(400, "Bad Request: poll explanation is too long")
         poll: JSON = {
