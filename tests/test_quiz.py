@@ -270,3 +270,18 @@ def test_scores_survive_reopening_and_count_each_answer_once(
     store.forget_asked(-5, ["x.date"])
     assert store.asked(-5) == set()
     store.close()
+
+
+def test_the_readme_quiz_transcript_is_what_the_bank_asks() -> None:
+    """The console transcript in the README stays true to the fact base."""
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    transcript = readme.split("## Quiz", 1)[1].split("```text", 1)[1].split("```", 1)[0]
+    asked = {q.question: q for key in BANK.entries for q in [BANK.question(key, "en")]}
+    blocks = [block for block in transcript.split("\n\n") if "Your answer" in block]
+    assert len(blocks) == 2
+    for block in blocks:
+        lines = [line for line in block.strip().splitlines() if not line.startswith("$ ")]
+        question = asked[lines[0]]
+        options = [line.split(". ", 1)[1] for line in lines if line.startswith("  ")]
+        assert options == list(question.options)
+        assert lines[-1] == question.explanation
