@@ -156,11 +156,11 @@ def _read_answer(prompt: str, interactive: bool) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .quiz_files import check_quiz
+
     kb = load_knowledge(args.directory or Settings.from_env().knowledge_dir)
     for warning in kb.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    from .quiz_files import check_quiz
-
     _, problems = check_quiz(kb)
     if problems:
         print("error: quiz questions that cannot be asked:", file=sys.stderr)
