@@ -114,9 +114,11 @@ def cmd_console(args: argparse.Namespace) -> int:
 
 
 def _chat(engine: Engine, lang: str | None, unanswered: UnansweredLog) -> int:
+    from .quiz_console import ConsoleQuiz, is_quiz_command
     from .render import topic_list
 
     interactive = sys.stdin.isatty()
+    quiz = ConsoleQuiz(engine)
     if interactive:
         print("Ask about Kazakhstan's diplomacy initiatives (Ctrl-D to quit). Topics:")
         print(topic_list(engine.kb, lang or "en") + "\n")
@@ -131,6 +133,9 @@ def _chat(engine: Engine, lang: str | None, unanswered: UnansweredLog) -> int:
             return 0
         if not line.strip():
             continue
+        if is_quiz_command(line):
+            print(quiz.play(line, lang, lambda prompt: _read_answer(prompt, interactive)) + "\n")
+            continue
         answer = engine.answer(line.strip(), lang, context)
         if answer.answered:
             context = [*context[-4:], answer.turn]
@@ -138,10 +143,30 @@ def _chat(engine: Engine, lang: str | None, unanswered: UnansweredLog) -> int:
         unanswered.record(answer)
 
 
+def _read_answer(prompt: str, interactive: bool) -> str:
+    """A quiz answer: typed after the prompt, or the next input line, echoed as if typed."""
+    if interactive:
+        try:
+            return input(prompt)
+        except (EOFError, KeyboardInterrupt):
+            return ""
+    answer = sys.stdin.readline().strip()
+    print(prompt + answer)
+    return answer
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .quiz_files import check_quiz
+
     kb = load_knowledge(args.directory or Settings.from_env().knowledge_dir)
     for warning in kb.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    _, problems = check_quiz(kb)
+    if problems:
+        print("error: quiz questions that cannot be asked:", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_BAD_KNOWLEDGE
     print(f"OK: {kb.summary()}")
     return 0
 

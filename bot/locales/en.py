@@ -72,4 +72,17 @@ STRINGS = {
     "cmd_timeline": "Dated events in order",
     "cmd_ask": "Ask a question",
     "cmd_lang": "Reply language: en, ru, kk",
+    # quiz
+    "quiz_next": "Next question ➡",
+    "quiz_score": "Your quiz score: {correct} right of {answered}.",
+    "quiz_score_none": "You have not answered a quiz question here yet. Try /quiz.",
+    "quiz_top": "Top players in this chat:",
+    "quiz_top_line": "{rank}. {name}: {correct} of {answered}",
+    "quiz_unknown": "I have no quiz about “{value}”. Try /quiz, a topic (/quiz iran) "
+    "or a year (/quiz 2015).",
+    "quiz_empty": "I have no quiz questions on that yet. Try /quiz.",
+    "quiz_answer_prompt": "Your answer (1–{value}): ",
+    "quiz_right": "Right!",
+    "quiz_wrong": "Not quite: the answer is {value}.",
+    "cmd_quiz": "Quiz: /quiz, /quiz iran, /quiz 2015, /quiz score",
 }

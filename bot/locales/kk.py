@@ -73,4 +73,17 @@ STRINGS = {
     "cmd_timeline": "Оқиғалар хронологиялық ретпен",
     "cmd_ask": "Сұрақ қою",
     "cmd_lang": "Жауап тілі: en, ru, kk",
+    # quiz
+    "quiz_next": "Келесі сұрақ ➡",
+    "quiz_score": "Викторинадағы нәтижеңіз: дұрыс жауап {correct}, барлығы {answered}.",
+    "quiz_score_none": "Сіз мұнда викторина сұрақтарына әлі жауап бермедіңіз. /quiz деп көріңіз.",
+    "quiz_top": "Осы чаттың үздік ойыншылары:",
+    "quiz_top_line": "{rank}. {name}: {correct}/{answered}",
+    "quiz_unknown": "«{value}» бойынша викторина жоқ. /quiz, тақырыпты (/quiz iran) "
+    "немесе жылды (/quiz 2015) жазып көріңіз.",
+    "quiz_empty": "Бұл бойынша викторина сұрақтары әзірге жоқ. /quiz деп көріңіз.",
+    "quiz_answer_prompt": "Жауабыңыз (1–{value}): ",
+    "quiz_right": "Дұрыс!",
+    "quiz_wrong": "Қате: дұрыс жауап — {value}.",
+    "cmd_quiz": "Викторина: /quiz, /quiz iran, /quiz 2015, /quiz score",
 }

@@ -16,7 +16,7 @@ from ..text import LANGS
 
 log = logging.getLogger(__name__)
 
-FIXED_COMMANDS = ("start", "help", "topics", "timeline", "ask", "lang")
+FIXED_COMMANDS = ("start", "help", "topics", "timeline", "ask", "lang", "quiz")
 MAX_COMMANDS = 100  # Telegram's limits
 MAX_COMMAND_DESCRIPTION = 256
 MAX_DESCRIPTION = 512
