@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
@@ -107,7 +107,7 @@ class DateSpan:
 
     start: DatePoint
     end: DatePoint | None = None
-    scheduled: bool = False
+    scheduled: bool = field(default=False, compare=False)  # the same days, however qualified
 
     @cached_property
     def first_day(self) -> date:

@@ -225,8 +225,9 @@ def _shift_point(point: DatePoint, steps: int, by_month: bool) -> DatePoint | No
 
 
 def _shift(span: DateSpan, steps: int) -> DateSpan | None:
-    """The same kind of date, `steps` months (day or month dates) or years (the rest) away."""
-    by_month = span.start.month is not None
+    """The same kind of date, `steps` months (day or month dates) or years (the rest, and
+    ranges: "May–October 2014" beside "May–October 2015") away."""
+    by_month = span.start.month is not None and span.end is None
     start = _shift_point(span.start, steps, by_month)
     end = _shift_point(span.end, steps, by_month) if span.end else None
     if start is None or (span.end and end is None):
@@ -272,10 +273,9 @@ def wrong_dates(fact: Fact, kb: KnowledgeBase) -> list[DateSpan]:
 def _date_options(fact: Fact, kb: KnowledgeBase, lang: str) -> Options:
     if fact.date is None:
         raise QuizProblem(f"fact {fact.id!r} has no date to ask about")
-    wrong = wrong_dates(fact, kb)
-    return (fact.date.first_day, fact.date.label(lang)), [
-        (d.first_day, d.label(lang)) for d in wrong
-    ]
+    # "(scheduled)" on one option would give the answer away, or mark a wrong one
+    right, *wrong = (replace(d, scheduled=False) for d in [fact.date, *wrong_dates(fact, kb)])
+    return (right.first_day, right.label(lang)), [(d.first_day, d.label(lang)) for d in wrong]
 
 
 # --- explanations -----------------------------------------------------------------------------
