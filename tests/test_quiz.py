@@ -234,7 +234,8 @@ def test_console_quiz_scores_right_and_wrong(engine: Engine) -> None:
     verdict = quiz.play("/quiz иран", None, lambda prompt: "0")
     assert verdict.startswith("Неверно: правильный ответ — ")
     assert (
-        quiz.play("/quiz score", "ru", lambda prompt: "") == "Ваш счёт в викторине: 1 верных из 2."
+        quiz.play("/quiz score", "ru", lambda prompt: "")
+        == "Ваш счёт в викторине: верных ответов — 1 из 2."
     )
 
 

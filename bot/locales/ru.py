@@ -73,7 +73,7 @@ STRINGS = {
     "cmd_lang": "Язык ответов: en, ru, kk",
     # quiz
     "quiz_next": "Следующий вопрос ➡",
-    "quiz_score": "Ваш счёт в викторине: {correct} верных из {answered}.",
+    "quiz_score": "Ваш счёт в викторине: верных ответов — {correct} из {answered}.",
     "quiz_score_none": "Вы ещё не отвечали здесь на вопросы викторины. Попробуйте /quiz.",
     "quiz_top": "Лучшие игроки этого чата:",
     "quiz_top_line": "{rank}. {name}: {correct} из {answered}",
