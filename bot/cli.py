@@ -44,6 +44,7 @@ def answer_json(engine: Engine, answer: Answer) -> str:
             "topics": list(answer.topics),
             "facts": list(answer.facts),
             "candidates": list(answer.candidates),
+            "declined": answer.declined,
             "text": render_answer(answer, engine.kb),
         },
         ensure_ascii=False,

@@ -20,7 +20,21 @@ from .index import Index, Match, build_index, pair_term
 from .lexicon import Lexicon, load_lexicon
 from .loader import KnowledgeBase, load_knowledge
 from .schema import Fact, Topic
-from .text import LANGS, detect_language, is_cyrillic, latin_to_cyrillic, normalise, stems, words
+from .text import (
+    KAZAKH_APOSTROPHE,
+    KAZAKH_LATIN_LETTERS,
+    LANGS,
+    detect_language,
+    is_cyrillic,
+    kazakh_latin_skeleton,
+    kazakh_skeleton,
+    latin_to_cyrillic,
+    latin_words,
+    normalise,
+    skeleton_stems,
+    stems,
+    words,
+)
 
 # One fixed decline threshold on the confidence (0..1) of every answer.
 DECLINE_BELOW = 0.6
@@ -46,6 +60,9 @@ TOPICAL_EVIDENCE = 0.3
 # A fact whose date matches the question's is worth this much evidence for its topic.
 DATE_WEIGHT = 1.0
 MAX_TOPICS = 3
+# Why a question was declined: nothing of ours was asked about; one of our topics was, but no
+# fact holds the asked detail; or the question was on our ground but not clear enough.
+DECLINE_REASONS = ("off_topic", "detail_not_in_facts", "unsure")
 # Words whose kind (function word, off-domain...) is remembered; past this, forgotten at once.
 _MEMO_SIZE = 65536
 # Words that join two subjects: "Iran and Ukraine", "Иран и Украина", "Иран мен Украина".
@@ -67,6 +84,7 @@ CONJUNCTIONS = frozenset(
         "немесе",
     }
 )
+CONJUNCTIONS = CONJUNCTIONS | {kazakh_skeleton(word) for word in CONJUNCTIONS}  # Latin-typed
 # Words that may stand between a role and its country: "the president of Iran".
 LINK_WORDS = frozenset({"the", "of", "a", "an", "'s", "s"})
 
@@ -92,6 +110,8 @@ class Answer:
     candidates: tuple[str, ...] = ()
     focus: str | None = None
     dates: tuple[DateQuery, ...] = ()
+    # why a declined answer was declined: one of DECLINE_REASONS, None when answered
+    declined: str | None = None
 
     @property
     def answered(self) -> bool:
@@ -112,7 +132,12 @@ class Answer:
 
 @dataclass
 class Analysis:
-    """A question taken apart: language, asked-for detail, dates, and its words resolved."""
+    """A question taken apart: language, asked-for detail, dates, and its words resolved.
+
+    In a message of several sentences, the question is the sentence that asks (with what it
+    needs before it); the other sentences are context ("My daughter is writing an essay..."):
+    their words say which topic is meant as much as any, but weigh little against the answer.
+    """
 
     lang: str
     focus: str | None = None
@@ -124,10 +149,21 @@ class Analysis:
     named_unknown: list[str] = field(default_factory=list)  # "Libya", "Messi": the subject
     off_domain: list[str] = field(default_factory=list)
     conjunction: bool = False  # "Iran and Ukraine": the question may be about several topics
+    context_matches: set[int] = field(default_factory=set)  # positions in `matches`
+    context_unknown: int = 0  # unknown words of the context sentences
+    context_off_domain: int = 0
+    kazakh_latin: bool = False  # Kazakh typed in Latin letters
 
     @property
     def empty(self) -> bool:
-        return not (self.matches or self.unknown or self.off_domain or self.dates)
+        return not (
+            self.matches
+            or self.unknown
+            or self.off_domain
+            or self.dates
+            or self.context_unknown
+            or self.context_off_domain
+        )
 
     @property
     def foreign_weight(self) -> float:
@@ -153,7 +189,8 @@ class Engine:
     # --- reading the question -----------------------------------------------------------------
 
     def _classify(self, word: str) -> str | None:
-        """'focus:KIND', 'followup', 'stop' or 'off' for a function word; None for content."""
+        """'ask:KIND', 'focus:KIND', 'which', 'followup', 'stop' or 'off' for a function word;
+        None for content."""
         kinds = self._kinds  # most words of a question were seen in earlier questions
         if word not in kinds:
             if len(kinds) >= _MEMO_SIZE:
@@ -163,10 +200,13 @@ class Engine:
 
     def _classify_afresh(self, word: str) -> str | None:
         lex = self.lexicon
+        if word in lex.which:  # before the stems: "қайда" is a question word, "қай" is not
+            return "which"
         forms = (word, *stems(word))
-        for form in forms:
-            if form in lex.focus:
-                return f"focus:{lex.focus[form]}"
+        for kind, table in (("ask", lex.asks), ("focus", lex.focus)):
+            for form in forms:
+                if form in table:
+                    return f"{kind}:{table[form]}"
         if word in lex.followup:
             return "followup"
         # the word as written decides before its stems: "founded" is off-domain, "found" is not
@@ -177,36 +217,147 @@ class Engine:
                 return "off"
         return None
 
+    def _read(self, word: str, english: bool) -> tuple[str | None, Match | None]:
+        """A word's kind (see _classify), or else the term it resolves to."""
+        kind = self._classify(word)
+        if kind is not None:
+            return kind, None
+        match = self.index.resolve(word)
+        if english and match is not None and match.translit:
+            match = None  # an English word, not Russian typed in Latin letters
+        if (match is None or match.similarity < 1) and _latin(word) and not english:
+            # Russian in Latin letters: "kogda", "v", "pogoda" beat a fuzzy guess
+            kind = self._classify(latin_to_cyrillic(word))
+            match = None if kind else match
+        return kind, match
+
+    def _read_kazakh_latin(self, word: str) -> tuple[str, str | None, Match | None]:
+        """A word of Kazakh typed in Latin letters: its skeleton, and its kind or term.
+
+        Names and acronyms the fact base writes in Latin letters ("JCPOA", "P5+1") stay as
+        they are; every other word is read as Kazakh.
+        """
+        lex, index = self.lexicon.kazakh_latin, self.index
+        skeleton = kazakh_latin_skeleton(word)
+        kind = lex.get(skeleton)
+        if kind is not None and not kind.startswith("="):
+            return skeleton, kind, None
+        match = index.resolve_kazakh(skeleton, fuzzy=False)
+        if match is None and word in index.surfaces:
+            match = index.resolve(word)
+        if match is None:
+            for form in skeleton_stems(skeleton)[1:]:
+                kind = lex.get(form)
+                if kind is not None and not kind.startswith("="):
+                    return skeleton, kind, None
+            match = index.resolve_kazakh(skeleton)
+        if match is None and word.isalpha():
+            kind = self._classify(word)  # an English word among the Kazakh ones
+            kind = kind if kind in ("stop", "off") else None
+        return skeleton, kind, match
+
+    def reads_kazakh_latin(self, text: str) -> bool:
+        """Whether a Latin-letter text is Kazakh: more of its words are Kazakh than English
+        or Russian typed in Latin letters, or it uses letters only Kazakh Latin has."""
+        if is_cyrillic(text):
+            return False
+        lex, index = self.lexicon, self.index
+        special = any(ch in KAZAKH_LATIN_LETTERS for ch in text) or bool(
+            KAZAKH_APOSTROPHE.search(text)
+        )
+        kazakh = 2 if special else 0
+        english = russian = 0
+        for word in latin_words(text):
+            if word.isdigit():
+                continue
+            skeleton = kazakh_latin_skeleton(word)
+            kind = self._classify(word)
+            is_english = kind is not None or (
+                word in index.surfaces and not is_cyrillic(index.surfaces[word])
+            )
+            forms = skeleton_stems(skeleton)
+            is_kazakh = forms[0] in lex.kazakh_markers or (
+                len(forms) > 1 and forms[-1] in lex.kazakh_markers
+            )
+            if not is_kazakh and not is_english:
+                is_kazakh = index.resolve_kazakh(skeleton, fuzzy=False) is not None
+            if is_kazakh and is_english:
+                continue  # a name both write alike ("Astana"), or a word of both
+            if is_kazakh:
+                kazakh += 1
+            elif is_english:
+                english += 1
+            elif word.isalpha() and self._classify(latin_to_cyrillic(word)) == "stop":
+                russian += 1
+        return kazakh >= 2 and kazakh > english and kazakh > russian
+
     def analyse(self, question: str) -> Analysis:
         text = normalise(question)
         analysis = Analysis(lang=detect_language(question))
         analysis.dates, rest = find_dates(text)
-        last_match: Match | None = None  # pairs are made of adjacent content words only
-        found = words(rest)
+        analysis.kazakh_latin = self.reads_kazakh_latin(rest)
+        if analysis.kazakh_latin:
+            analysis.lang = "kk"
+        sentences = _sentences(rest)
+        found: list[str] = []  # the words as written
+        read: list[tuple[str | None, Match | None]] = []
+        keys: list[str] = []  # the words as the lexicon's phrases spell them
+        where: list[int] = []  # each word's sentence
+        english = False
+        if not analysis.kazakh_latin:
+            found = [w for _, ws in sentences for w in words(ws)]
+            english = self._plainly_english(found)
+        for number, (_, sentence) in enumerate(sentences):
+            if analysis.kazakh_latin:
+                for word in latin_words(sentence):
+                    skeleton, kind, match = self._read_kazakh_latin(word)
+                    found.append(word)
+                    keys.append(skeleton)
+                    read.append((kind, match))
+                    where.append(number)
+            else:
+                for word in words(sentence):
+                    keys.append(word)
+                    read.append(self._read(word, english))
+                    where.append(number)
+        _read_phrases(keys, read, self.lexicon.phrases)
+        clause = _clause(sentences, where, read)
         named = _named_words(question)
-        analysis.conjunction = "," in rest or "&" in rest or bool(CONJUNCTIONS.intersection(found))
-        foreign_roles = self._foreign_roles(found)
-        english = self._plainly_english(found)
+        analysis.conjunction = "," in rest or "&" in rest or bool(CONJUNCTIONS.intersection(keys))
+        foreign_roles = set() if analysis.kazakh_latin else self._foreign_roles(found)
+        asked: list[str] = []  # question words in the clause, in order
+        nouns: list[str] = []  # focus nouns in the clause
+        last_match: Match | None = None  # pairs are made of adjacent content words only
+        skip = False
         for position, word in enumerate(found):
-            kind = "off" if position in foreign_roles else self._classify(word)
-            match = None
-            if kind is None:
-                match = self.index.resolve(word)
-                if english and match is not None and match.translit:
-                    match = None  # an English word, not Russian typed in Latin letters
-                if (match is None or match.similarity < 1) and _latin(word) and not english:
-                    # Russian in Latin letters: "kogda", "v", "pogoda" beat a fuzzy guess
-                    kind = self._classify(latin_to_cyrillic(word))
-                    match = None if kind else match
-            if kind and kind.startswith("focus:"):
-                analysis.focus = analysis.focus or kind.removeprefix("focus:")
+            kind, match = read[position]
+            in_clause = where[position] in clause
+            if position in foreign_roles:
+                kind, match = "off", None
+            if skip:
+                skip = False
+                continue
+            if kind == "which":  # "which year", "қай жылы": the next word says what is asked
+                following = read[position + 1][0] if position + 1 < len(read) else None
+                if following and following.startswith(("ask:", "focus:")):
+                    kind, skip = "ask:" + following.split(":", 1)[1], True
+                else:
+                    kind = "stop"
+            if kind and kind.startswith(("ask:", "focus:")):
+                if in_clause:
+                    (asked if kind.startswith("ask:") else nouns).append(kind.split(":", 1)[1])
             elif kind == "followup":
-                analysis.followup = True
+                analysis.followup = analysis.followup or in_clause
             elif kind == "off":
-                analysis.off_domain.append(word)
+                if in_clause:
+                    analysis.off_domain.append(word)
+                else:
+                    analysis.context_off_domain += 1
             elif kind == "stop" or word.isdigit():
                 continue  # function words do not break a pair: "council of security"
             elif match is not None:
+                if not in_clause:
+                    analysis.context_matches.add(len(analysis.matches))
                 analysis.matches.append(match)
                 previous = analysis.matches[-2] if len(analysis.matches) > 1 else None
                 if previous is not None and previous is last_match:
@@ -216,11 +367,19 @@ class Engine:
                         analysis.pairs.append(Match(f"{previous.word} {word}", pair, similarity))
                 last_match = match
                 continue
-            else:
+            elif in_clause:
                 analysis.unknown.append(word)
                 if word in named:
                     analysis.named_unknown.append(word)
+            else:
+                analysis.context_unknown += 1
             last_match = None
+        # the question word nearest the verb decides: Kazakh puts the verb last, the others
+        # ask first ("When and where..." asks when)
+        if asked:
+            analysis.focus = asked[-1] if analysis.lang == "kk" else asked[0]
+        elif nouns:
+            analysis.focus = nouns[0]
         return analysis
 
     def _plainly_english(self, found: list[str]) -> bool:
@@ -486,6 +645,46 @@ def _named_words(question: str) -> set[str]:
         if word[0].isupper() and before and before.isspace():
             named.add(normalise(word))
     return named
+
+
+_SENTENCE = re.compile(r"[^.!?…;\n]+([.!?…;\n]*)")
+
+
+def _sentences(text: str) -> list[tuple[bool, str]]:
+    """The sentences of a text, each with whether it ends with a question mark."""
+    return [
+        (("?" in m.group(1)), m.group(0)) for m in _SENTENCE.finditer(text) if m.group(0).strip()
+    ]
+
+
+def _read_phrases(
+    keys: list[str], read: list[tuple[str | None, Match | None]], phrases: dict
+) -> None:
+    """Two words that are one entry of the lexicon ("how many", "не үшін") take its kind."""
+    for position in range(len(keys) - 1):
+        kind = phrases.get((keys[position], keys[position + 1]))
+        if kind is not None:
+            read[position] = (kind, None)
+            read[position + 1] = ("stop", None)
+
+
+def _clause(
+    sentences: list[tuple[bool, str]],
+    where: list[int],
+    read: list[tuple[str | None, Match | None]],
+) -> set[int]:
+    """The sentences that ask: the last one with a question mark (else the last one), and
+    those before it while it has no words of its own ("She mentioned Syria. Is it true?")."""
+    if len(sentences) < 2:
+        return set(range(len(sentences)))
+    asking = [n for n, (question, _) in enumerate(sentences) if question]
+    last = asking[-1] if asking else len(sentences) - 1
+    content = {where[p] for p, (kind, _) in enumerate(read) if kind in (None, "off")}
+    clause = {last}
+    while last > 0 and not content.intersection(clause):
+        last -= 1
+        clause.add(last)
+    return clause
 
 
 def _latin(word: str) -> bool:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from .loader import parse_yaml
-from .text import LANGS, normalise, stem_for, words
+from .text import LANGS, kazakh_skeleton, normalise, skeleton_stems, stem_for, words
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
-FOCUSES = ("when", "where", "who", "why")
+# "count" asks how many: no field of a fact holds it, so it leads with nothing
+FOCUSES = ("when", "where", "who", "why", "count")
 
 
 @dataclass(frozen=True)
@@ -18,12 +19,23 @@ class Lexicon:
     """Stop words, focus words, follow-up markers, off-domain words and synonym concepts."""
 
     stop: frozenset[str]
-    focus: dict[str, str]
+    focus: dict[str, str]  # nouns that name a detail: "year", "city", "reason"
     followup: frozenset[str]
     off_domain: frozenset[str]
     concepts: dict[str, str]  # stem -> "=concept"
     roles: frozenset[str] = frozenset()
     countries: frozenset[str] = frozenset()
+    # question words: "when", "где", "қашан"; they beat focus nouns
+    asks: dict[str, str] = field(default_factory=dict)
+    # words that ask what the next word names: "which year", "в каком городе", "қай жылы"
+    which: frozenset[str] = frozenset()
+    # two-word entries ("how many", "не үшін", "what about"): their kind, as _classify says it
+    phrases: dict[tuple[str, str], str] = field(default_factory=dict)
+    # Kazakh words as skeletons (see text.kazakh_skeleton) -> their kind or "=concept":
+    # how a question typed in Latin letters meets the Kazakh lexicon
+    kazakh_latin: dict[str, str] = field(default_factory=dict)
+    # words that mark a text as Kazakh, as skeletons
+    kazakh_markers: frozenset[str] = frozenset()
 
     def concept(self, stem: str) -> str:
         """The canonical term for a stem: its synonym group, or the stem itself."""
@@ -40,26 +52,66 @@ def _entries(value: str | list[str]) -> list[str]:
     return [w for item in items for w in words(normalise(str(item)))]
 
 
+def _items(value: str | list[str] | None) -> list[list[str]]:
+    """Each entry as its words: a phrase ("how many") stays together."""
+    items = (value or "").split() if isinstance(value, str | None) else value
+    return [found for item in items if (found := words(normalise(str(item))))]
+
+
 @cache
 def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     stop: set[str] = set()
     focus: dict[str, str] = {}
+    asks: dict[str, str] = {}
+    which: set[str] = set()
+    phrases: dict[tuple[str, str], str] = {}
     followup: set[str] = set()
     off_domain: set[str] = set()
     concepts: dict[str, str] = {}
     roles: set[str] = set()
     countries: set[str] = set()
+    kazakh_latin: dict[str, str] = {}
+
+    def kazakh(word: str, kind: str) -> None:
+        forms = skeleton_stems(kazakh_skeleton(word))
+        # a function word as written; a content word by its stem too ("kelissozderi")
+        for form in (forms[0], forms[-1]) if kind.startswith(("=", "off")) else forms[:1]:
+            kazakh_latin.setdefault(form, kind)
+
+    def phrase(found: list[str], kind: str, lang: str) -> None:
+        phrases.setdefault((found[0], found[1]), kind)
+        if lang == "kk":  # and as typed in Latin letters
+            phrases.setdefault((kazakh_skeleton(found[0]), kazakh_skeleton(found[1])), kind)
+
     for lang in LANGS:
         data = parse_yaml((directory / f"{lang}.yaml").read_text(encoding="utf-8"))
         for word in _entries(data.get("stopwords", "")):
             stop |= _forms(word, lang)
-        for name, items in (data.get("focus") or {}).items():
-            for word in _entries(items):
-                for form in _forms(word, lang):
-                    focus.setdefault(form, name)
-        followup.update(_entries(data.get("followup", [])))
+        for word in _entries(data.get("which", [])):
+            which.add(word)
+            if lang == "kk":
+                kazakh(word, "which")
+        for section, target, kind in (("ask", asks, "ask"), ("focus", focus, "focus")):
+            for name, items in (data.get(section) or {}).items():
+                for found in _items(items):
+                    if len(found) == 2:
+                        phrase(found, f"{kind}:{name}", lang)
+                        continue
+                    for form in _forms(found[0], lang):
+                        target.setdefault(form, name)
+                    if lang == "kk":
+                        kazakh(found[0], f"{kind}:{name}")
+        for found in _items(data.get("followup", [])):
+            if len(found) == 2:
+                phrase(found, "followup", lang)
+            else:
+                followup.update(found)
+                if lang == "kk":
+                    kazakh(found[0], "followup")
         for word in _entries(data.get("off_domain", [])):
             off_domain |= _forms(word, lang)
+            if lang == "kk":
+                kazakh(word, "off")
         for word in _entries(data.get("roles", [])):
             roles |= _forms(word, lang)
         for word in _entries(data.get("countries", [])):
@@ -70,13 +122,24 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                 found = words(normalise(str(item)))
                 if len(found) == 1:
                     concepts.setdefault(stem_for(found[0], lang), f"={concept}")
+                    if lang == "kk":
+                        kazakh(found[0], f"={concept}")
+        if lang == "kk":
+            for word in _entries(data.get("stopwords", "")):
+                kazakh(word, "stop")
+    markers = {k for k, kind in kazakh_latin.items() if not kind.startswith(("=", "off"))}
     # a focus word ("when", "year") is never a topic word, even where a stemmer conflates it
     return Lexicon(
-        stop=frozenset(stop - set(focus)),
+        stop=frozenset(stop - set(focus) - set(asks)),
         focus=focus,
         followup=frozenset(followup),
         off_domain=frozenset(off_domain - set(concepts)),
         concepts=concepts,
         roles=frozenset(roles),
         countries=frozenset(countries),
+        asks=asks,
+        which=frozenset(which),
+        phrases=phrases,
+        kazakh_latin=kazakh_latin,
+        kazakh_markers=frozenset(markers),
     )
