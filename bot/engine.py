@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .dates import DateQuery, find_dates
 from .index import Index, Match, build_index, pair_term
-from .lexicon import Lexicon, load_lexicon
+from .lexicon import MAX_PHRASE, Lexicon, load_lexicon
 from .loader import KnowledgeBase, load_knowledge
 from .schema import Fact, Topic
 from .text import (
@@ -60,6 +60,11 @@ TOPICAL_EVIDENCE = 0.3
 # A fact whose date matches the question's is worth this much evidence for its topic.
 DATE_WEIGHT = 1.0
 MAX_TOPICS = 3
+# A word of the sentences around the question ("My daughter is writing an essay.") weighs this
+# much against the answer, next to a word of the question itself.
+CONTEXT_WEIGHT = 0.25
+# ... and all of them together no more than this much.
+CONTEXT_CAP = 0.5
 # Why a question was declined: nothing of ours was asked about; one of our topics was, but no
 # fact holds the asked detail; or the question was on our ground but not clear enough.
 DECLINE_REASONS = ("off_topic", "detail_not_in_facts", "unsure")
@@ -178,6 +183,13 @@ class Engine:
         self.lexicon = lexicon or load_lexicon()
         self.index: Index = build_index(kb, self.lexicon)
         self.dated = DatedFacts(kb)
+        # the facts that state a count: the only ones a "how many" question can have answered
+        numbers = self.lexicon.numbers
+        self.counted = frozenset(
+            fact.id
+            for _, fact in kb.facts.values()
+            if numbers.intersection(words(normalise(fact.text.en)))
+        )
         self._kinds: dict[str, str | None] = {}  # _classify's answers: words to kinds
 
     @classmethod
@@ -320,11 +332,11 @@ class Engine:
                     keys.append(word)
                     read.append(self._read(word, english))
                     where.append(number)
-        _read_phrases(keys, read, self.lexicon.phrases)
+        phrased = _read_phrases(keys, read, self.lexicon, self.index)
         clause = _clause(sentences, where, read)
         named = _named_words(question)
         analysis.conjunction = "," in rest or "&" in rest or bool(CONJUNCTIONS.intersection(keys))
-        foreign_roles = set() if analysis.kazakh_latin else self._foreign_roles(found)
+        foreign_roles = set() if analysis.kazakh_latin else self._foreign_roles(found) - phrased
         asked: list[str] = []  # question words in the clause, in order
         nouns: list[str] = []  # focus nouns in the clause
         last_match: Match | None = None  # pairs are made of adjacent content words only
@@ -453,7 +465,7 @@ class Engine:
                     shared = self.index.facts_per_term_in_topic.get((match.term, topic.id), 1)
                     total += match.similarity * weight / shared
             total += 2.0 * _date_fit(analysis.dates, fact)
-            if analysis.focus and _detail(fact, analysis.focus):
+            if analysis.focus and self._holds(fact, analysis.focus):
                 total += 0.5
             if context and fact.id in context.facts:
                 total += 0.3
@@ -476,7 +488,7 @@ class Engine:
         if analysis.empty:
             if last and (analysis.focus or analysis.followup):
                 return self._topic_answer(list(last.topics[:1]), analysis, last, 0.8, (), base)
-            return Answer(kind="declined", **base)
+            return Answer(kind="declined", declined="off_topic", **base)
         if not analysis.matches and analysis.dates and not analysis.foreign_weight:
             return self._date_answer(analysis, base)
 
@@ -491,7 +503,7 @@ class Engine:
             followed = last.topics[0]
             scores[followed] = scores.get(followed, 0.0) + CONTEXT_PRIOR
         if not scores:
-            return Answer(kind="declined", **base)
+            return Answer(kind="declined", declined="off_topic", **base)
         # only the leaders matter: a large fact base gives many topics a little evidence
         ranked = heapq.nsmallest(
             2 * MAX_TOPICS, scores, key=lambda t: (-scores[t], self.kb.topics[t].order)
@@ -509,15 +521,36 @@ class Engine:
             confidence = min(confidence, DECLINE_BELOW * 0.9)  # only generic words: not sure
         close = [t for t in ranked if scores[t] >= CANDIDATE_SHARE * best]
 
+        named = sharpest >= TOPICAL_EVIDENCE and not analysis.off_domain
+        if named and analysis.focus == "count" and not self._counts(answered[0]):
+            confidence = min(confidence, DECLINE_BELOW * 0.9)  # no fact of it states a count
+            coverage = 0.0  # an answer would not speak to what was asked
         if confidence < DECLINE_BELOW:
-            # offer "did you mean" only when the question was on our ground, just not clear
-            candidates = tuple(close[:MAX_TOPICS]) if coverage >= 0.75 else ()
-            return Answer(
-                kind="declined", score=round(confidence * 100, 1), candidates=candidates, **base
-            )
+            base["score"] = round(confidence * 100, 1)
+            if coverage >= 0.75:  # on our ground, just not clear: "did you mean"
+                return Answer(
+                    kind="declined", candidates=tuple(close[:MAX_TOPICS]), declined="unsure", **base
+                )
+            if named and ranked[0] != followed:
+                # it names a topic of ours but asks what no fact of it holds
+                return Answer(
+                    kind="declined",
+                    candidates=tuple(answered),
+                    declined="detail_not_in_facts",
+                    **base,
+                )
+            return Answer(kind="declined", declined="off_topic", **base)
         unsure = best < SURE_SHARE * sum(scores.values())
         candidates = tuple(t for t in close if t not in answered)[:MAX_TOPICS] if unsure else ()
         return self._topic_answer(answered, analysis, last, confidence, candidates, base)
+
+    def _holds(self, fact: Fact, focus: str) -> bool:
+        """Whether a fact holds the asked detail: its date, place, people, reason or a count."""
+        return fact.id in self.counted if focus == "count" else bool(_detail(fact, focus))
+
+    def _counts(self, topic: str) -> bool:
+        """Whether some fact of a topic states a count."""
+        return any(fact.id in self.counted for fact in self.kb.topics[topic].facts)
 
     def _coverage(self, analysis: Analysis, topics: set[str | None]) -> float:
         """The share of the question the answer speaks to.
@@ -526,10 +559,11 @@ class Engine:
         word, even when another topic uses it: "the president of Iran" is not about
         Kazakhstan's president, whom only other topics mention. A generic word ("talks",
         "war") the answer does not use counts half. So does a date: it counts for the
-        answer only when one of its facts has that date.
+        answer only when one of its facts has that date, and a date no fact has is never
+        chatter. Words of the context sentences weigh CONTEXT_WEIGHT.
         """
         generic = max(2, len(self.kb.topics) // 2)
-        known, foreign = 0.0, float(len(analysis.unknown))
+        known, foreign, missed_date = 0.0, float(len(analysis.unknown)), 0.0
         if analysis.dates:
             fits = any(
                 _date_fit(analysis.dates, fact)
@@ -537,14 +571,19 @@ class Engine:
                 if topic in self.kb.topics
                 for fact in self.kb.topics[topic].facts
             )
-            known, foreign = (known + 1.0, foreign) if fits else (known, foreign + 1.0)
+            known, missed_date = (known + 1.0, 0.0) if fits else (known, 1.0)
         sharp = 0
-        for match in analysis.matches:
+        # the context's words that the answer does not speak to: chatter, however many
+        context = float(analysis.context_unknown + analysis.context_off_domain)
+        for position, match in enumerate(analysis.matches):
             postings = self.index.topic_terms.get(match.term, {})
             evidence = self.index.topic_evidence.get(match.term, {})
             if topics.intersection(postings):
-                known += match.similarity
+                weight = CONTEXT_WEIGHT if position in analysis.context_matches else 1.0
+                known += weight * match.similarity
                 sharp += max(evidence.get(t, 0.0) for t in topics if t) >= TOPICAL_EVIDENCE
+            elif position in analysis.context_matches:
+                context += 1
             elif len(postings) >= generic:
                 known += match.similarity / 2
                 foreign += match.similarity / 2
@@ -556,8 +595,10 @@ class Engine:
         foreign *= min(1.0, CHATTY_LENGTH / content) if content else 1.0
         if sharp >= 2:
             foreign /= 2
+        foreign += missed_date
         foreign += OFF_DOMAIN_WEIGHT * len(analysis.off_domain)
         foreign += (NAMED_WEIGHT - 1) * len(analysis.named_unknown)  # never chatter
+        foreign += min(CONTEXT_CAP, CONTEXT_WEIGHT * context)
         return known / (known + foreign) if known else 0.0
 
     def _topic_answer(
@@ -587,7 +628,7 @@ class Engine:
         }
         top = max(fits.values(), default=0.0)
         if not top:
-            return Answer(kind="declined", **base)
+            return Answer(kind="declined", declined="off_topic", **base)
         chosen = [fid for fid, fit in fits.items() if fit >= min(top, 1.0)]
         best_first = sorted(chosen, key=lambda fid: -fits[fid])
         topics = tuple(dict.fromkeys(self.kb.topic_of(fid).id for fid in best_first))
@@ -658,14 +699,31 @@ def _sentences(text: str) -> list[tuple[bool, str]]:
 
 
 def _read_phrases(
-    keys: list[str], read: list[tuple[str | None, Match | None]], phrases: dict
-) -> None:
-    """Two words that are one entry of the lexicon ("how many", "не үшін") take its kind."""
-    for position in range(len(keys) - 1):
-        kind = phrases.get((keys[position], keys[position + 1]))
-        if kind is not None:
-            read[position] = (kind, None)
-            read[position + 1] = ("stop", None)
+    keys: list[str], read: list[tuple[str | None, Match | None]], lexicon: Lexicon, index: Index
+) -> set[int]:
+    """Words that are one entry of the lexicon ("how many", "не үшін", "belarusian capital")
+    take its kind, or its concept's term; returns the positions they took."""
+    taken: set[int] = set()
+    position = 0
+    while position < len(keys) - 1:
+        for length in range(MAX_PHRASE, 1, -1):
+            kind = lexicon.phrases.get(tuple(keys[position : position + length]))
+            if kind is None or len(keys) - position < length:
+                continue
+            if kind.startswith("="):
+                if kind not in index.topic_terms:
+                    continue
+                phrase = " ".join(keys[position : position + length])
+                read[position] = (None, Match(phrase, kind, 1.0))
+            else:
+                read[position] = (kind, None)
+            for other in range(position + 1, position + length):
+                read[other] = ("stop", None)
+            taken.update(range(position, position + length))
+            position += length - 1
+            break
+        position += 1
+    return taken
 
 
 def _clause(

@@ -11,6 +11,7 @@ from .text import LANGS, kazakh_skeleton, normalise, skeleton_stems, stem_for, w
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 # "count" asks how many: no field of a fact holds it, so it leads with nothing
+MAX_PHRASE = 3  # words
 FOCUSES = ("when", "where", "who", "why", "count")
 
 
@@ -29,13 +30,16 @@ class Lexicon:
     asks: dict[str, str] = field(default_factory=dict)
     # words that ask what the next word names: "which year", "в каком городе", "қай жылы"
     which: frozenset[str] = frozenset()
-    # two-word entries ("how many", "не үшін", "what about"): their kind, as _classify says it
-    phrases: dict[tuple[str, str], str] = field(default_factory=dict)
+    # entries of two or three words ("how many", "не үшін", "belarusian capital"): their kind
+    # as _classify says it, or "=concept"
+    phrases: dict[tuple[str, ...], str] = field(default_factory=dict)
     # Kazakh words as skeletons (see text.kazakh_skeleton) -> their kind or "=concept":
     # how a question typed in Latin letters meets the Kazakh lexicon
     kazakh_latin: dict[str, str] = field(default_factory=dict)
     # words that mark a text as Kazakh, as skeletons
     kazakh_markers: frozenset[str] = frozenset()
+    # words that state a count ("two", "millions", "second"): what "how many" needs
+    numbers: frozenset[str] = frozenset()
 
     def concept(self, stem: str) -> str:
         """The canonical term for a stem: its synonym group, or the stem itself."""
@@ -64,13 +68,14 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     focus: dict[str, str] = {}
     asks: dict[str, str] = {}
     which: set[str] = set()
-    phrases: dict[tuple[str, str], str] = {}
+    phrases: dict[tuple[str, ...], str] = {}
     followup: set[str] = set()
     off_domain: set[str] = set()
     concepts: dict[str, str] = {}
     roles: set[str] = set()
     countries: set[str] = set()
     kazakh_latin: dict[str, str] = {}
+    numbers: set[str] = set()
 
     def kazakh(word: str, kind: str) -> None:
         forms = skeleton_stems(kazakh_skeleton(word))
@@ -79,9 +84,9 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
             kazakh_latin.setdefault(form, kind)
 
     def phrase(found: list[str], kind: str, lang: str) -> None:
-        phrases.setdefault((found[0], found[1]), kind)
+        phrases.setdefault(tuple(found), kind)
         if lang == "kk":  # and as typed in Latin letters
-            phrases.setdefault((kazakh_skeleton(found[0]), kazakh_skeleton(found[1])), kind)
+            phrases.setdefault(tuple(kazakh_skeleton(word) for word in found), kind)
 
     for lang in LANGS:
         data = parse_yaml((directory / f"{lang}.yaml").read_text(encoding="utf-8"))
@@ -112,14 +117,17 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
             off_domain |= _forms(word, lang)
             if lang == "kk":
                 kazakh(word, "off")
+        numbers.update(_entries(data.get("numbers", [])))
         for word in _entries(data.get("roles", [])):
             roles |= _forms(word, lang)
         for word in _entries(data.get("countries", [])):
             countries |= _forms(word, lang)
         for concept, items in (data.get("synonyms") or {}).items():
-            # one-word entries only: a phrase's words alone ("peace" of "peace talks") differ
+            # a phrase is read as a whole: its words alone ("peace" of "peace talks") differ
             for item in items:
                 found = words(normalise(str(item)))
+                if 1 < len(found) <= MAX_PHRASE:
+                    phrase(found, f"={concept}", lang)
                 if len(found) == 1:
                     concepts.setdefault(stem_for(found[0], lang), f"={concept}")
                     if lang == "kk":
@@ -142,4 +150,5 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         phrases=phrases,
         kazakh_latin=kazakh_latin,
         kazakh_markers=frozenset(markers),
+        numbers=frozenset(numbers),
     )
