@@ -63,6 +63,7 @@ MAX_TOPICS = 3
 # A word of the sentences around the question ("My daughter is writing an essay.") weighs this
 # much against the answer, next to a word of the question itself.
 CONTEXT_WEIGHT = 0.25
+UNKNOWN_BESIDE_SHARP = float(__import__("os").environ.get("UBS", "0.5"))
 # ... and all of them together no more than this much.
 CONTEXT_CAP = 0.5
 # Why a question was declined: nothing of ours was asked about; one of our topics was, but no
@@ -158,6 +159,10 @@ class Analysis:
     context_unknown: int = 0  # unknown words of the context sentences
     context_off_domain: int = 0
     kazakh_latin: bool = False  # Kazakh typed in Latin letters
+    words: list[str] = field(default_factory=list)  # as written, lower case
+    # the thing a question word asks about is a word the fact base never uses:
+    # "Who is the *Secretary* General", "неше *тармақ*"
+    unknown_head: bool = False
 
     @property
     def empty(self) -> bool:
@@ -234,6 +239,8 @@ class Engine:
         kind = self._classify(word)
         if kind is not None:
             return kind, None
+        if word in self.lexicon.numbers and word not in self.index.surfaces:
+            return "stop", None  # "the three Minsk summits": a count, weighed like a date
         match = self.index.resolve(word)
         if english and match is not None and match.translit:
             match = None  # an English word, not Russian typed in Latin letters
@@ -335,8 +342,10 @@ class Engine:
         phrased = _read_phrases(keys, read, self.lexicon, self.index)
         clause = _clause(sentences, where, read)
         named = _named_words(question)
+        analysis.words = found
         analysis.conjunction = "," in rest or "&" in rest or bool(CONJUNCTIONS.intersection(keys))
         foreign_roles = set() if analysis.kazakh_latin else self._foreign_roles(found) - phrased
+        kinds: list[str] = []  # each word as the question's shape sees it: see _unknown_head
         asked: list[str] = []  # question words in the clause, in order
         nouns: list[str] = []  # focus nouns in the clause
         last_match: Match | None = None  # pairs are made of adjacent content words only
@@ -348,12 +357,18 @@ class Engine:
                 kind, match = "off", None
             if skip:
                 skip = False
+                kinds.append("word")
                 continue
-            if kind == "which":  # "which year", "қай жылы": the next word says what is asked
-                following = read[position + 1][0] if position + 1 < len(read) else None
+            kinds.append(_shape(kind, match, in_clause))
+            # "which year", "қай жылы", "how many years": the next word says what is asked
+            if kind == "which" or kind == "ask:count":
+                after = position + 1
+                while after in phrased and read[after][0] == "stop":  # "many" of "how many"
+                    after += 1
+                following = read[after][0] if after < len(read) else None
                 if following and following.startswith(("ask:", "focus:")):
-                    kind, skip = "ask:" + following.split(":", 1)[1], True
-                else:
+                    kind, skip = "ask:" + following.split(":", 1)[1], after == position + 1
+                elif kind == "which":
                     kind = "stop"
             if kind and kind.startswith(("ask:", "focus:")):
                 if in_clause:
@@ -386,6 +401,7 @@ class Engine:
             else:
                 analysis.context_unknown += 1
             last_match = None
+        analysis.unknown_head = _unknown_head(kinds, analysis.lang == "kk")
         # the question word nearest the verb decides: Kazakh puts the verb last, the others
         # ask first ("When and where..." asks when)
         if asked:
@@ -486,7 +502,8 @@ class Engine:
         base["dates"] = tuple(analysis.dates)
 
         if analysis.empty:
-            if last and (analysis.focus or analysis.followup):
+            thanks = "?" not in question and self.lexicon.closing.intersection(analysis.words)
+            if last and (analysis.focus or analysis.followup) and not thanks:
                 return self._topic_answer(list(last.topics[:1]), analysis, last, 0.8, (), base)
             return Answer(kind="declined", declined="off_topic", **base)
         if not analysis.matches and analysis.dates and not analysis.foreign_weight:
@@ -522,6 +539,9 @@ class Engine:
         close = [t for t in ranked if scores[t] >= CANDIDATE_SHARE * best]
 
         named = sharpest >= TOPICAL_EVIDENCE and not analysis.off_domain
+        if named and analysis.unknown_head:
+            confidence = min(confidence, DECLINE_BELOW * 0.9)  # asks about what we never name
+            coverage = 0.0
         if named and analysis.focus == "count" and not self._counts(answered[0]):
             confidence = min(confidence, DECLINE_BELOW * 0.9)  # no fact of it states a count
             coverage = 0.0  # an answer would not speak to what was asked
@@ -563,7 +583,8 @@ class Engine:
         chatter. Words of the context sentences weigh CONTEXT_WEIGHT.
         """
         generic = max(2, len(self.kb.topics) // 2)
-        known, foreign, missed_date = 0.0, float(len(analysis.unknown)), 0.0
+        known, foreign, missed_date = 0.0, 0.0, 0.0
+        unknown = float(len(analysis.unknown))
         if analysis.dates:
             fits = any(
                 _date_fit(analysis.dates, fact)
@@ -592,9 +613,11 @@ class Engine:
         # chatter: in a long message, or around two words that name the topic, foreign words
         # are mostly pleasantries; words asking for what we never hold keep their full weight
         content = len(analysis.matches) + len(analysis.unknown) + len(analysis.off_domain)
-        foreign *= min(1.0, CHATTY_LENGTH / content) if content else 1.0
+        chatty = min(1.0, CHATTY_LENGTH / content) if content else 1.0
         if sharp >= 2:
             foreign /= 2
+            unknown *= UNKNOWN_BESIDE_SHARP
+        foreign = (foreign + unknown) * chatty
         foreign += missed_date
         foreign += OFF_DOMAIN_WEIGHT * len(analysis.off_domain)
         foreign += (NAMED_WEIGHT - 1) * len(analysis.named_unknown)  # never chatter
@@ -724,6 +747,34 @@ def _read_phrases(
             break
         position += 1
     return taken
+
+
+def _shape(kind: str | None, match: Match | None, in_clause: bool) -> str:
+    """A word as _unknown_head sees it: 'ask' (a word asking who, which or how many),
+    'unknown', 'word' (anything else that carries meaning), or 'fn' (skipped)."""
+    if not in_clause:
+        return "fn"
+    if kind in ("ask:who", "ask:count", "which"):  # they ask for a thing, not an event's detail
+        return "ask"
+    if kind in ("stop", "followup") or (kind and kind.startswith("focus:")):
+        return "fn"
+    if kind is None and match is None:
+        return "unknown"
+    return "word"
+
+
+def _unknown_head(kinds: list[str], kazakh: bool) -> bool:
+    """Whether a question word's nearest meaningful word is one we never use: the word after
+    it ("who is the *secretary*"), and in Kazakh, where it closes the question, the one before
+    it too ("бас *хатшысы* кім")."""
+    for position, kind in enumerate(kinds):
+        if kind != "ask":
+            continue
+        after = next((k for k in kinds[position + 1 :] if k != "fn"), None)
+        before = next((k for k in reversed(kinds[:position]) if k != "fn"), None)
+        if after == "unknown" or (kazakh and before == "unknown"):
+            return True
+    return False
 
 
 def _clause(

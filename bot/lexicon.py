@@ -40,6 +40,7 @@ class Lexicon:
     kazakh_markers: frozenset[str] = frozenset()
     # words that state a count ("two", "millions", "second"): what "how many" needs
     numbers: frozenset[str] = frozenset()
+    closing: frozenset[str] = frozenset()  # "thanks", "рахмет": the asker is done
 
     def concept(self, stem: str) -> str:
         """The canonical term for a stem: its synonym group, or the stem itself."""
@@ -76,6 +77,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     countries: set[str] = set()
     kazakh_latin: dict[str, str] = {}
     numbers: set[str] = set()
+    closing: set[str] = set()
 
     def kazakh(word: str, kind: str) -> None:
         forms = skeleton_stems(kazakh_skeleton(word))
@@ -118,6 +120,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
             if lang == "kk":
                 kazakh(word, "off")
         numbers.update(_entries(data.get("numbers", [])))
+        closing.update(_entries(data.get("closing", [])))
         for word in _entries(data.get("roles", [])):
             roles |= _forms(word, lang)
         for word in _entries(data.get("countries", [])):
@@ -151,4 +154,5 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         kazakh_latin=kazakh_latin,
         kazakh_markers=frozenset(markers),
         numbers=frozenset(numbers),
+        closing=frozenset(closing),
     )
