@@ -57,13 +57,17 @@ SURE_SHARE = 0.6
 CONTEXT_PRIOR = 0.6
 # The best topic needs one word (or pair) saying at least this much for it, not only generic words.
 TOPICAL_EVIDENCE = 0.3
-# A fact whose date matches the question's is worth this much evidence for its topic.
-DATE_WEIGHT = 1.0
+# A fact whose date matches the question's is worth this much evidence for its topic: less
+# than a word that names it, so a wrong year does not move "the 2015 Iran talks" to Syria.
+DATE_WEIGHT = 0.7
 MAX_TOPICS = 3
 # A word of the sentences around the question ("My daughter is writing an essay.") weighs this
 # much against the answer, next to a word of the question itself.
 CONTEXT_WEIGHT = 0.25
-UNKNOWN_BESIDE_SHARP = float(__import__("os").environ.get("UBS", "0.5"))
+# An unknown word beside two words that name the topic weighs this much: likely chatter.
+UNKNOWN_BESIDE_SHARP = 0.5
+# What a word of the context says for a topic, next to a word of the question.
+CONTEXT_EVIDENCE = 0.5
 # ... and all of them together no more than this much.
 CONTEXT_CAP = 0.5
 # Why a question was declined: nothing of ours was asked about; one of our topics was, but no
@@ -163,6 +167,7 @@ class Analysis:
     # the thing a question word asks about is a word the fact base never uses:
     # "Who is the *Secretary* General", "неше *тармақ*"
     unknown_head: bool = False
+    head_term: str | None = None  # the term of what a who/which/how-many word asks about
 
     @property
     def empty(self) -> bool:
@@ -218,7 +223,7 @@ class Engine:
     def _classify_afresh(self, word: str) -> str | None:
         lex = self.lexicon
         if word in lex.which:  # before the stems: "қайда" is a question word, "қай" is not
-            return "which"
+            return "loose" if word in lex.loose else "which"
         forms = (word, *stems(word))
         for kind, table in (("ask", lex.asks), ("focus", lex.focus)):
             for form in forms:
@@ -236,11 +241,11 @@ class Engine:
 
     def _read(self, word: str, english: bool) -> tuple[str | None, Match | None]:
         """A word's kind (see _classify), or else the term it resolves to."""
+        if word in self.lexicon.numbers and word not in self.index.surfaces:
+            return "stop", None  # "the three Minsk summits": a count, weighed like a date
         kind = self._classify(word)
         if kind is not None:
             return kind, None
-        if word in self.lexicon.numbers and word not in self.index.surfaces:
-            return "stop", None  # "the three Minsk summits": a count, weighed like a date
         match = self.index.resolve(word)
         if english and match is not None and match.translit:
             match = None  # an English word, not Russian typed in Latin letters
@@ -340,7 +345,7 @@ class Engine:
                     read.append(self._read(word, english))
                     where.append(number)
         phrased = _read_phrases(keys, read, self.lexicon, self.index)
-        clause = _clause(sentences, where, read)
+        clause, asking = _clause(sentences, where, read)
         named = _named_words(question)
         analysis.words = found
         analysis.conjunction = "," in rest or "&" in rest or bool(CONJUNCTIONS.intersection(keys))
@@ -353,28 +358,30 @@ class Engine:
         for position, word in enumerate(found):
             kind, match = read[position]
             in_clause = where[position] in clause
+            in_asking = where[position] in asking
             if position in foreign_roles:
                 kind, match = "off", None
             if skip:
                 skip = False
                 kinds.append("word")
                 continue
-            kinds.append(_shape(kind, match, in_clause))
+            number = word in self.lexicon.numbers or keys[position] in self.lexicon.numbers
+            kinds.append("fn" if number else _shape(kind, match, in_clause))
             # "which year", "қай жылы", "how many years": the next word says what is asked
-            if kind == "which" or kind == "ask:count":
+            if kind in ("which", "loose", "ask:count"):
                 after = position + 1
                 while after in phrased and read[after][0] == "stop":  # "many" of "how many"
                     after += 1
                 following = read[after][0] if after < len(read) else None
                 if following and following.startswith(("ask:", "focus:")):
                     kind, skip = "ask:" + following.split(":", 1)[1], after == position + 1
-                elif kind == "which":
+                elif kind in ("which", "loose"):
                     kind = "stop"
             if kind and kind.startswith(("ask:", "focus:")):
-                if in_clause:
+                if in_asking:
                     (asked if kind.startswith("ask:") else nouns).append(kind.split(":", 1)[1])
             elif kind == "followup":
-                analysis.followup = analysis.followup or in_clause
+                analysis.followup = analysis.followup or in_asking
             elif kind == "off":
                 if in_clause:
                     analysis.off_domain.append(word)
@@ -401,7 +408,11 @@ class Engine:
             else:
                 analysis.context_unknown += 1
             last_match = None
-        analysis.unknown_head = _unknown_head(kinds, analysis.lang == "kk")
+        head = _head(kinds, analysis.lang == "kk")
+        if head is not None:
+            analysis.unknown_head = kinds[head[0]] == "unknown"
+            match = read[head[0]][1]
+            analysis.head_term = match.term if match is not None and head[1] else None
         # the question word nearest the verb decides: Kazakh puts the verb last, the others
         # ask first ("When and where..." asks when)
         if asked:
@@ -441,9 +452,11 @@ class Engine:
 
     def _topic_scores(self, analysis: Analysis) -> dict[str, float]:
         scores: dict[str, float] = {}
-        for match in analysis.matches + analysis.pairs:
+        context = analysis.context_matches
+        for position, match in enumerate(analysis.matches + analysis.pairs):
+            weight = match.similarity * (CONTEXT_EVIDENCE if position in context else 1.0)
             for topic, evidence in self.index.topic_evidence.get(match.term, {}).items():
-                scores[topic] = scores.get(topic, 0.0) + match.similarity * evidence
+                scores[topic] = scores.get(topic, 0.0) + weight * evidence
         if analysis.dates:
             fits: dict[str, float] = {}  # the best fit per topic, topics in file order
             for topic, fact in self.dated.candidates(analysis.dates):
@@ -466,7 +479,9 @@ class Engine:
 
     def _own_terms(self, topic: str, analysis: Analysis, least: float) -> bool:
         """Whether the question uses a word that points at this topic more than at any other."""
-        for match in analysis.matches:
+        for position, match in enumerate(analysis.matches):
+            if position in analysis.context_matches:
+                continue
             evidence = self.index.topic_evidence.get(match.term, {})
             if evidence.get(topic, 0.0) >= least and max(evidence, key=evidence.get) == topic:
                 return True
@@ -539,7 +554,11 @@ class Engine:
         close = [t for t in ranked if scores[t] >= CANDIDATE_SHARE * best]
 
         named = sharpest >= TOPICAL_EVIDENCE and not analysis.off_domain
-        if named and analysis.unknown_head:
+        head = analysis.head_term
+        if named and (
+            analysis.unknown_head
+            or (head and answered[0] not in self.index.topic_terms.get(head, {}))
+        ):
             confidence = min(confidence, DECLINE_BELOW * 0.9)  # asks about what we never name
             coverage = 0.0
         if named and analysis.focus == "count" and not self._counts(answered[0]):
@@ -613,6 +632,7 @@ class Engine:
         # chatter: in a long message, or around two words that name the topic, foreign words
         # are mostly pleasantries; words asking for what we never hold keep their full weight
         content = len(analysis.matches) + len(analysis.unknown) + len(analysis.off_domain)
+        content += analysis.context_unknown + analysis.context_off_domain
         chatty = min(1.0, CHATTY_LENGTH / content) if content else 1.0
         if sharp >= 2:
             foreign /= 2
@@ -756,6 +776,8 @@ def _shape(kind: str | None, match: Match | None, in_clause: bool) -> str:
         return "fn"
     if kind in ("ask:who", "ask:count", "which"):  # they ask for a thing, not an event's detail
         return "ask"
+    if kind == "loose":
+        return "loose"
     if kind in ("stop", "followup") or (kind and kind.startswith("focus:")):
         return "fn"
     if kind is None and match is None:
@@ -763,37 +785,47 @@ def _shape(kind: str | None, match: Match | None, in_clause: bool) -> str:
     return "word"
 
 
-def _unknown_head(kinds: list[str], kazakh: bool) -> bool:
-    """Whether a question word's nearest meaningful word is one we never use: the word after
-    it ("who is the *secretary*"), and in Kazakh, where it closes the question, the one before
-    it too ("бас *хатшысы* кім")."""
+def _head(kinds: list[str], kazakh: bool) -> tuple[int, bool] | None:
+    """The position of what a who/which/how-many word asks about: the meaningful word after
+    it ("who is the *secretary*", "which *agreements*"), or in Kazakh, where the question
+    word closes the question, an unknown word before it ("бас *хатшысы* кім"); and whether
+    the question word asks strictly (not "what")."""
     for position, kind in enumerate(kinds):
-        if kind != "ask":
+        if kind not in ("ask", "loose"):
             continue
-        after = next((k for k in kinds[position + 1 :] if k != "fn"), None)
-        before = next((k for k in reversed(kinds[:position]) if k != "fn"), None)
-        if after == "unknown" or (kazakh and before == "unknown"):
-            return True
-    return False
+        strict = kind == "ask"
+        after = next((p for p in range(position + 1, len(kinds)) if kinds[p] != "fn"), None)
+        before = next((p for p in range(position - 1, -1, -1) if kinds[p] != "fn"), None)
+        if kazakh and before is not None and kinds[before] == "unknown":
+            return before, strict
+        if after is not None:
+            return after, strict
+    return None
 
 
 def _clause(
     sentences: list[tuple[bool, str]],
     where: list[int],
     read: list[tuple[str | None, Match | None]],
-) -> set[int]:
-    """The sentences that ask: the last one with a question mark (else the last one), and
-    those before it while it has no words of its own ("She mentioned Syria. Is it true?")."""
+) -> tuple[set[int], set[int]]:
+    """The sentences that ask, and those whose question words count.
+
+    The question is the last sentence with a question mark (else the last one). When it
+    names nothing ("Is that true?", "Who wins?"), it asks about the nearest sentence before
+    it that does: that one is the question, and the last one only says what is asked.
+    """
     if len(sentences) < 2:
-        return set(range(len(sentences)))
+        return set(range(len(sentences))), set(range(len(sentences)))
     asking = [n for n, (question, _) in enumerate(sentences) if question]
     last = asking[-1] if asking else len(sentences) - 1
-    content = {where[p] for p, (kind, _) in enumerate(read) if kind in (None, "off")}
-    clause = {last}
-    while last > 0 and not content.intersection(clause):
-        last -= 1
-        clause.add(last)
-    return clause
+    named = {where[p] for p, (kind, match) in enumerate(read) if match or kind == "off"}
+    if last in named:
+        return {last}, {last}
+    earlier = [n for n in named if n < last]
+    if not earlier:
+        return set(range(len(sentences))), set(range(len(sentences)))
+    clause = set(range(max(earlier), last))
+    return clause, clause | {last}
 
 
 def _latin(word: str) -> bool:

@@ -84,7 +84,7 @@ class Index:
             return self._word_terms[key]
         term = None
         if not (word.isdigit() or word in self.lexicon.stop):
-            term = self.lexicon.concept(stem_for(word, lang))
+            term = self.lexicon.concept(stem_for(word, lang), word)
             self.surfaces.setdefault(word, term)
             if lang == "kk":
                 self.surfaces.setdefault(fold_kazakh(word), term)  # typed without Kazakh letters
@@ -163,6 +163,9 @@ class Index:
     def _exact(self, word: str) -> str | None:
         if word in self.surfaces:
             return self.surfaces[word]
+        term = self.lexicon.word_concepts.get(word)
+        if term in self.topic_terms:
+            return term
         for stem in stems(word):
             term = self.lexicon.concept(stem)
             if term in self.topic_terms:

@@ -30,6 +30,7 @@ class Lexicon:
     asks: dict[str, str] = field(default_factory=dict)
     # words that ask what the next word names: "which year", "в каком городе", "қай жылы"
     which: frozenset[str] = frozenset()
+    loose: frozenset[str] = frozenset()  # "which" words that ask loosely: "what", "қандай"
     # entries of two or three words ("how many", "не үшін", "belarusian capital"): their kind
     # as _classify says it, or "=concept"
     phrases: dict[tuple[str, ...], str] = field(default_factory=dict)
@@ -42,8 +43,13 @@ class Lexicon:
     numbers: frozenset[str] = frozenset()
     closing: frozenset[str] = frozenset()  # "thanks", "рахмет": the asker is done
 
-    def concept(self, stem: str) -> str:
-        """The canonical term for a stem: its synonym group, or the stem itself."""
+    # one-word synonyms as written: they decide before the stem, where two groups share one
+    word_concepts: dict[str, str] = field(default_factory=dict)
+
+    def concept(self, stem: str, word: str | None = None) -> str:
+        """The canonical term for a word with this stem: its synonym group, or the stem."""
+        if word is not None and word in self.word_concepts:
+            return self.word_concepts[word]
         return self.concepts.get(stem, stem)
 
 
@@ -69,10 +75,12 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     focus: dict[str, str] = {}
     asks: dict[str, str] = {}
     which: set[str] = set()
+    loose: set[str] = set()
     phrases: dict[tuple[str, ...], str] = {}
     followup: set[str] = set()
     off_domain: set[str] = set()
     concepts: dict[str, str] = {}
+    word_concepts: dict[str, str] = {}
     roles: set[str] = set()
     countries: set[str] = set()
     kazakh_latin: dict[str, str] = {}
@@ -98,6 +106,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
             which.add(word)
             if lang == "kk":
                 kazakh(word, "which")
+        loose.update(_entries(data.get("loose", [])))
         for section, target, kind in (("ask", asks, "ask"), ("focus", focus, "focus")):
             for name, items in (data.get(section) or {}).items():
                 for found in _items(items):
@@ -133,6 +142,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                     phrase(found, f"={concept}", lang)
                 if len(found) == 1:
                     concepts.setdefault(stem_for(found[0], lang), f"={concept}")
+                    word_concepts.setdefault(found[0], f"={concept}")
                     if lang == "kk":
                         kazakh(found[0], f"={concept}")
         if lang == "kk":
@@ -146,10 +156,12 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         followup=frozenset(followup),
         off_domain=frozenset(off_domain - set(concepts)),
         concepts=concepts,
+        word_concepts=word_concepts,
         roles=frozenset(roles),
         countries=frozenset(countries),
         asks=asks,
         which=frozenset(which),
+        loose=frozenset(loose),
         phrases=phrases,
         kazakh_latin=kazakh_latin,
         kazakh_markers=frozenset(markers),
