@@ -124,10 +124,13 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                 followup.update(found)
                 if lang == "kk":
                     kazakh(found[0], "followup")
-        for word in _entries(data.get("off_domain", [])):
-            off_domain |= _forms(word, lang)
+        for found in _items(data.get("off_domain", [])):
+            if len(found) > 1:  # "how do I": asks for instructions
+                phrase(found, "off", lang)
+                continue
+            off_domain |= _forms(found[0], lang)
             if lang == "kk":
-                kazakh(word, "off")
+                kazakh(found[0], "off")
         numbers.update(_entries(data.get("numbers", [])))
         closing.update(_entries(data.get("closing", [])))
         for word in _entries(data.get("roles", [])):
