@@ -368,7 +368,7 @@ class Engine:
             number = word in self.lexicon.numbers or keys[position] in self.lexicon.numbers
             kinds.append("fn" if number else _shape(kind, match, in_clause))
             # "which year", "қай жылы", "how many years": the next word says what is asked
-            if kind in ("which", "loose", "ask:count"):
+            if kind in ("which", "loose", "ask:how_many"):
                 after = position + 1
                 while after in phrased and read[after][0] == "stop":  # "many" of "how many"
                     after += 1
@@ -561,7 +561,7 @@ class Engine:
         ):
             confidence = min(confidence, DECLINE_BELOW * 0.9)  # asks about what we never name
             coverage = 0.0
-        if named and analysis.focus == "count" and not self._counts(answered[0]):
+        if named and analysis.focus == "how_many" and not self._counts(answered[0]):
             confidence = min(confidence, DECLINE_BELOW * 0.9)  # no fact of it states a count
             coverage = 0.0  # an answer would not speak to what was asked
         if confidence < DECLINE_BELOW:
@@ -585,7 +585,7 @@ class Engine:
 
     def _holds(self, fact: Fact, focus: str) -> bool:
         """Whether a fact holds the asked detail: its date, place, people, reason or a count."""
-        return fact.id in self.counted if focus == "count" else bool(_detail(fact, focus))
+        return fact.id in self.counted if focus == "how_many" else bool(_detail(fact, focus))
 
     def _counts(self, topic: str) -> bool:
         """Whether some fact of a topic states a count."""
@@ -774,7 +774,7 @@ def _shape(kind: str | None, match: Match | None, in_clause: bool) -> str:
     'unknown', 'word' (anything else that carries meaning), or 'fn' (skipped)."""
     if not in_clause:
         return "fn"
-    if kind in ("ask:who", "ask:count", "which"):  # they ask for a thing, not an event's detail
+    if kind in ("ask:who", "ask:how_many", "which"):  # they ask for a thing, not an event's detail
         return "ask"
     if kind == "loose":
         return "loose"

@@ -10,9 +10,9 @@ from .loader import parse_yaml
 from .text import LANGS, kazakh_skeleton, normalise, skeleton_stems, stem_for, words
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
-# "count" asks how many: no field of a fact holds it, so it leads with nothing
+# "how_many" asks for a count: only a fact that states one (see Engine.counted) answers it
 MAX_PHRASE = 3  # words
-FOCUSES = ("when", "where", "who", "why", "count")
+FOCUSES = ("when", "where", "who", "why", "how_many")
 
 
 @dataclass(frozen=True)

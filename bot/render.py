@@ -170,14 +170,17 @@ def _any_fact_dated(kb: KnowledgeBase, dates: Iterable[DateQuery]) -> bool:
 
 def render_decline(answer: Answer, kb: KnowledgeBase, markup: Markup = Plain) -> str:
     lang = answer.lang
+    # one of our topics, asked about what none of its facts holds: say so, and offer the topic
+    detail = answer.declined == "detail_not_in_facts"
     if answer.dates and not answer.candidates and not _any_fact_dated(kb, answer.dates):
         first = markup.escape(t(lang, "no_date", value=_period_label(answer.dates, lang)))
     else:
-        first = markup.escape(t(lang, "decline"))
+        first = markup.escape(t(lang, "decline_detail" if detail else "decline"))
     lines = [first]
     if answer.candidates:
         titles = ", ".join(kb.topics[c].title.get(lang) for c in answer.candidates)
-        lines.append(markup.escape(t(lang, "did_you_mean", value=titles)))
+        offer = "known_about" if detail else "did_you_mean"
+        lines.append(markup.escape(t(lang, offer, value=titles)))
     topics = topic_list(kb, lang, markup, DECLINE_TOPICS)
     lines += ["", markup.escape(t(lang, "topics_intro")), topics]
     return "\n".join(lines)

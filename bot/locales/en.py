@@ -16,6 +16,8 @@ STRINGS = {
     "decline": "Sorry, I can only answer questions about Kazakhstan's diplomacy initiatives, "
     "and I don't know the answer to that one.",
     "did_you_mean": "Did you mean: {value}?",
+    "decline_detail": "I don't know that: the facts I have don't say.",
+    "known_about": "Here is what I know about {value}.",
     "more_topics": "… and {value} more: /topics",
     "topics_intro": "I know about these topics:",
     "timeline_title": "Timeline of Kazakhstan's diplomacy initiatives",
