@@ -41,6 +41,7 @@ def answer_json(engine: Engine, answer: Answer) -> str:
             "lang": answer.lang,
             "kind": answer.kind,
             "focus": answer.focus,
+            "role": answer.role,
             "topics": list(answer.topics),
             "facts": list(answer.facts),
             "candidates": list(answer.candidates),

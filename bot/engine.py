@@ -58,16 +58,20 @@ CONTEXT_PRIOR = 0.6
 # The best topic needs one word (or pair) saying at least this much for it, not only generic words.
 TOPICAL_EVIDENCE = 0.3
 # A fact whose date matches the question's is worth this much evidence for its topic: less
-# than a word that names it, so a wrong year does not move "the 2015 Iran talks" to Syria.
+# than a word that names it, so "Iran talks 2015" is about Iran (with a wrong date).
 DATE_WEIGHT = 0.7
 MAX_TOPICS = 3
+# What holding the asked detail (a date for "when"...) is worth to a fact, next to its words.
+FOCUS_BONUS = 1.0
+# How far (in words) a loose question word ("what") reaches for what it asks about.
+LOOSE_REACH = 3
 # A word of the sentences around the question ("My daughter is writing an essay.") weighs this
 # much against the answer, next to a word of the question itself.
 CONTEXT_WEIGHT = 0.25
 # An unknown word beside two words that name the topic weighs this much: likely chatter.
 UNKNOWN_BESIDE_SHARP = 0.5
 # What a word of the context says for a topic, next to a word of the question.
-CONTEXT_EVIDENCE = 0.5
+CONTEXT_EVIDENCE = 0.3
 # ... and all of them together no more than this much.
 CONTEXT_CAP = 0.5
 # Why a question was declined: nothing of ours was asked about; one of our topics was, but no
@@ -122,6 +126,7 @@ class Answer:
     dates: tuple[DateQuery, ...] = ()
     # why a declined answer was declined: one of DECLINE_REASONS, None when answered
     declined: str | None = None
+    role: str | None = None  # a "who" question's role: "actor", "host", "parties", "organisers"
 
     @property
     def answered(self) -> bool:
@@ -151,6 +156,7 @@ class Analysis:
 
     lang: str
     focus: str | None = None
+    role: str | None = None
     followup: bool = False
     dates: list[DateQuery] = field(default_factory=list)
     matches: list[Match] = field(default_factory=list)
@@ -160,6 +166,7 @@ class Analysis:
     off_domain: list[str] = field(default_factory=list)
     conjunction: bool = False  # "Iran and Ukraine": the question may be about several topics
     context_matches: set[int] = field(default_factory=set)  # positions in `matches`
+    context_pairs: set[int] = field(default_factory=set)  # positions in `pairs`
     context_unknown: int = 0  # unknown words of the context sentences
     context_off_domain: int = 0
     kazakh_latin: bool = False  # Kazakh typed in Latin letters
@@ -193,12 +200,13 @@ class Engine:
         self.lexicon = lexicon or load_lexicon()
         self.index: Index = build_index(kb, self.lexicon)
         self.dated = DatedFacts(kb)
-        # the facts that state a count: the only ones a "how many" question can have answered
+        # the facts that state a count (in their count field, or in words: "two", "millions",
+        # "the second round"): a topic without one cannot answer "how many"
         numbers = self.lexicon.numbers
         self.counted = frozenset(
             fact.id
             for _, fact in kb.facts.values()
-            if numbers.intersection(words(normalise(fact.text.en)))
+            if fact_detail(fact, "how_many") or numbers.intersection(words(normalise(fact.text.en)))
         )
         self._kinds: dict[str, str | None] = {}  # _classify's answers: words to kinds
 
@@ -398,6 +406,8 @@ class Engine:
                     pair = pair_term(previous.term, match.term)
                     if pair in self.index.topic_terms:
                         similarity = min(previous.similarity, match.similarity)
+                        if not in_clause:
+                            analysis.context_pairs.add(len(analysis.pairs))
                         analysis.pairs.append(Match(f"{previous.word} {word}", pair, similarity))
                 last_match = match
                 continue
@@ -419,7 +429,32 @@ class Engine:
             analysis.focus = asked[-1] if analysis.lang == "kk" else asked[0]
         elif nouns:
             analysis.focus = nouns[0]
+        analysis.role = self._role(found, analysis.focus)
         return analysis
+
+    def _role(self, found: list[str], focus: str | None) -> str | None:
+        """For "who", the role asked about: the one whose word stands nearest a "who" word.
+
+        "кім қабылдады" asks for the host, "who took part" for the parties.
+        """
+        if focus != "who":
+            return None
+        lex = self.lexicon
+        kinds = [self._classify(word) or "" for word in found]
+        whos = [i for i, kind in enumerate(kinds) if kind in ("ask:who", "focus:who")]
+        roles = []
+        for position, word in enumerate(found):
+            ahead = (tuple(found[position : position + n]) for n in (3, 2, 1))
+            label = next((lex.phrases[key] for key in ahead if key in lex.phrases), None)
+            if label is None:
+                form = next((f for f in (word, *stems(word)) if f in lex.asked_roles), None)
+                label = f"role:{lex.asked_roles[form]}" if form else None
+            if label and label.startswith("role:"):
+                roles.append((position, label.removeprefix("role:")))
+        if not roles:
+            return None
+        nearest = min(roles, key=lambda r: min((abs(r[0] - w) for w in whos), default=r[0]))
+        return nearest[1]
 
     def _plainly_english(self, found: list[str]) -> bool:
         """An English function word that is no Russian one in Latin letters ("the", "does",
@@ -452,11 +487,21 @@ class Engine:
 
     def _topic_scores(self, analysis: Analysis) -> dict[str, float]:
         scores: dict[str, float] = {}
-        context = analysis.context_matches
-        for position, match in enumerate(analysis.matches + analysis.pairs):
-            weight = match.similarity * (CONTEXT_EVIDENCE if position in context else 1.0)
-            for topic, evidence in self.index.topic_evidence.get(match.term, {}).items():
-                scores[topic] = scores.get(topic, 0.0) + weight * evidence
+        # the question's own words first; the context's then weigh in only for the topics the
+        # question points at, or for any when it names none ("Did he?")
+        context_scores: dict[str, float] = {}
+        for found, context in (
+            (analysis.matches, analysis.context_matches),
+            (analysis.pairs, analysis.context_pairs),
+        ):
+            for position, match in enumerate(found):
+                target = context_scores if position in context else scores
+                for topic, evidence in self.index.topic_evidence.get(match.term, {}).items():
+                    target[topic] = target.get(topic, 0.0) + match.similarity * evidence
+        pointed = set(scores)
+        for topic, evidence in context_scores.items():
+            if topic in pointed or not pointed:
+                scores[topic] = scores.get(topic, 0.0) + CONTEXT_EVIDENCE * evidence
         if analysis.dates:
             fits: dict[str, float] = {}  # the best fit per topic, topics in file order
             for topic, fact in self.dated.candidates(analysis.dates):
@@ -496,8 +541,8 @@ class Engine:
                     shared = self.index.facts_per_term_in_topic.get((match.term, topic.id), 1)
                     total += match.similarity * weight / shared
             total += 2.0 * _date_fit(analysis.dates, fact)
-            if analysis.focus and self._holds(fact, analysis.focus):
-                total += 0.5
+            if analysis.focus and fact_detail(fact, analysis.focus, analysis.role):
+                total += FOCUS_BONUS
             if context and fact.id in context.facts:
                 total += 0.3
             return total
@@ -514,6 +559,7 @@ class Engine:
         reply_lang = lang if lang in LANGS else analysis.lang
         last = next((turn for turn in reversed(context) if turn.topics), None)
         base = {"question": question, "lang": reply_lang, "focus": analysis.focus}
+        base["role"] = analysis.role
         base["dates"] = tuple(analysis.dates)
 
         if analysis.empty:
@@ -561,7 +607,8 @@ class Engine:
         ):
             confidence = min(confidence, DECLINE_BELOW * 0.9)  # asks about what we never name
             coverage = 0.0
-        if named and analysis.focus == "how_many" and not self._counts(answered[0]):
+        counts = analysis.focus != "how_many" or self._counts(answered[0])
+        if named and not counts and ranked[0] != followed:
             confidence = min(confidence, DECLINE_BELOW * 0.9)  # no fact of it states a count
             coverage = 0.0  # an answer would not speak to what was asked
         if confidence < DECLINE_BELOW:
@@ -583,12 +630,8 @@ class Engine:
         candidates = tuple(t for t in close if t not in answered)[:MAX_TOPICS] if unsure else ()
         return self._topic_answer(answered, analysis, last, confidence, candidates, base)
 
-    def _holds(self, fact: Fact, focus: str) -> bool:
-        """Whether a fact holds the asked detail: its date, place, people, reason or a count."""
-        return fact.id in self.counted if focus == "how_many" else bool(_detail(fact, focus))
-
     def _counts(self, topic: str) -> bool:
-        """Whether some fact of a topic states a count."""
+        """Whether some fact of a topic states a count: what "how many" needs."""
         return any(fact.id in self.counted for fact in self.kb.topics[topic].facts)
 
     def _coverage(self, analysis: Analysis, topics: set[str | None]) -> float:
@@ -741,6 +784,11 @@ def _sentences(text: str) -> list[tuple[bool, str]]:
     ]
 
 
+def _stemmed(found: tuple[str, ...]) -> tuple[str, ...]:
+    """Words as lexicon phrases are also kept: each by its likeliest stem."""
+    return tuple(stems(word)[0] for word in found)
+
+
 def _read_phrases(
     keys: list[str], read: list[tuple[str | None, Match | None]], lexicon: Lexicon, index: Index
 ) -> set[int]:
@@ -750,8 +798,11 @@ def _read_phrases(
     position = 0
     while position < len(keys) - 1:
         for length in range(MAX_PHRASE, 1, -1):
-            kind = lexicon.phrases.get(tuple(keys[position : position + length]))
-            if kind is None or len(keys) - position < length:
+            span = tuple(keys[position : position + length])
+            if len(span) < length:
+                continue
+            kind = lexicon.phrases.get(span) or lexicon.phrases.get(_stemmed(span))
+            if kind is None or kind.startswith("role:"):  # a role is Engine._role's to read
                 continue
             if kind.startswith("="):
                 if kind not in index.topic_terms:
@@ -798,7 +849,9 @@ def _head(kinds: list[str], kazakh: bool) -> tuple[int, bool] | None:
         before = next((p for p in range(position - 1, -1, -1) if kinds[p] != "fn"), None)
         if kazakh and before is not None and kinds[before] == "unknown":
             return before, strict
-        if after is not None:
+        # "what" asks about the word just after it ("what are the *points*"), not one a
+        # clause later ("what did Kazakhstan do about the *civil* war")
+        if after is not None and (strict or after - position <= LOOSE_REACH):
             return after, strict
     return None
 
@@ -812,7 +865,9 @@ def _clause(
 
     The question is the last sentence with a question mark (else the last one). When it
     names nothing ("Is that true?", "Who wins?"), it asks about the nearest sentence before
-    it that does: that one is the question, and the last one only says what is asked.
+    it that does: that one is the question, and the last one only says what is asked. When
+    it names something but points back ("Which format was that?"), the sentence before it
+    is part of the question.
     """
     if len(sentences) < 2:
         return set(range(len(sentences))), set(range(len(sentences)))
@@ -820,7 +875,10 @@ def _clause(
     last = asking[-1] if asking else len(sentences) - 1
     named = {where[p] for p, (kind, match) in enumerate(read) if match or kind == "off"}
     if last in named:
-        return {last}, {last}
+        # "Which format was that?" points back: the sentence before is what it asks about
+        pointing = any(read[p][0] == "followup" for p in range(len(read)) if where[p] == last)
+        clause = {last - 1, last} if pointing and last > 0 else {last}
+        return clause, clause
     earlier = [n for n in named if n < last]
     if not earlier:
         return set(range(len(sentences))), set(range(len(sentences)))
@@ -838,8 +896,12 @@ def _date_fit(dates: Sequence[DateQuery], fact: Fact) -> float:
     return max(query.overlap(fact.date) for query in dates)
 
 
-def _detail(fact: Fact, focus: str) -> object:
-    """The part of a fact that answers a focus: its date, place, people or reason."""
-    return {"when": fact.date, "where": fact.place, "who": fact.people, "why": fact.reason}.get(
-        focus
-    )
+def fact_detail(fact: Fact, focus: str, role: str | None = None) -> object:
+    """The part of a fact that answers a focus: its date, place, role(s), reason or count.
+
+    None when the fact does not hold it: then the answer must say so, never borrow it.
+    """
+    if focus == "who":
+        return fact.who and (getattr(fact.who, role) if role else fact.who)
+    fields = {"when": "date", "where": "place", "why": "reason", "how_many": "count"}
+    return getattr(fact, fields[focus]) if focus in fields else None

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from .loader import parse_yaml
-from .text import LANGS, kazakh_skeleton, normalise, skeleton_stems, stem_for, words
+from .text import LANGS, kazakh_skeleton, normalise, skeleton_stems, stem_for, stems, words
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 # "how_many" asks for a count: only a fact that states one (see Engine.counted) answers it
@@ -42,6 +43,8 @@ class Lexicon:
     # words that state a count ("two", "millions", "second"): what "how many" needs
     numbers: frozenset[str] = frozenset()
     closing: frozenset[str] = frozenset()  # "thanks", "рахмет": the asker is done
+    # role words of a "who" question: "hosted" asks for the host (see Engine._role)
+    asked_roles: dict[str, str] = field(default_factory=dict)
 
     # one-word synonyms as written: they decide before the stem, where two groups share one
     word_concepts: dict[str, str] = field(default_factory=dict)
@@ -95,13 +98,19 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
 
     def phrase(found: list[str], kind: str, lang: str) -> None:
         phrases.setdefault(tuple(found), kind)
+        # and inflected: "столицу беларуси" as "столице беларуси"
+        for stemmed in itertools.product(*({stem_for(w, lang), *stems(w)} for w in found)):
+            phrases.setdefault(stemmed, kind)
         if lang == "kk":  # and as typed in Latin letters
             phrases.setdefault(tuple(kazakh_skeleton(word) for word in found), kind)
 
+    asked_roles: dict[str, str] = {}
     for lang in LANGS:
         data = parse_yaml((directory / f"{lang}.yaml").read_text(encoding="utf-8"))
         for word in _entries(data.get("stopwords", "")):
-            stop |= _forms(word, lang)
+            # a stem of three letters or less would swallow content words: "қалың" is "қал",
+            # as is "қалпына"
+            stop |= {form for form in _forms(word, lang) if form == word or len(form) > 3}
         for word in _entries(data.get("which", [])):
             which.add(word)
             if lang == "kk":
@@ -133,6 +142,12 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                 kazakh(found[0], "off")
         numbers.update(_entries(data.get("numbers", [])))
         closing.update(_entries(data.get("closing", [])))
+        for role, items in (data.get("who_roles") or {}).items():
+            for found in _items(items):
+                if len(found) > 1:
+                    phrases.setdefault(tuple(found), f"role:{role}")
+                for form in _forms(found[0], lang) if len(found) == 1 else ():
+                    asked_roles.setdefault(form, role)
         for word in _entries(data.get("roles", [])):
             roles |= _forms(word, lang)
         for word in _entries(data.get("countries", [])):
@@ -170,4 +185,5 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         kazakh_markers=frozenset(markers),
         numbers=frozenset(numbers),
         closing=frozenset(closing),
+        asked_roles=asked_roles,
     )

@@ -196,10 +196,7 @@ def _texts(topic: Topic) -> list[tuple[str, Localized]]:
     texts = [("title", topic.title), ("summary", topic.summary)]
     for fact in topic.facts:
         texts.append((f"fact {fact.id} text", fact.text))
-        for name in ("place", "people", "reason"):
-            value = getattr(fact, name)
-            if value is not None:
-                texts.append((f"fact {fact.id} {name}", value))
+        texts += [(f"fact {fact.id} {name}", value) for name, value in fact.details()]
     return texts
 
 

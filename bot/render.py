@@ -10,10 +10,10 @@ import html
 from collections.abc import Iterable
 
 from .dates import DateQuery
-from .engine import Answer
+from .engine import Answer, fact_detail
 from .loader import KnowledgeBase
 from .locales import t
-from .schema import Fact, Topic
+from .schema import Fact, Localized, Topic
 
 BULLET = "•"
 DECLINE_TOPICS = 12  # a decline lists this many topics at most; /topics has them all
@@ -61,24 +61,63 @@ def fact_line(fact: Fact, lang: str, markup: Markup = Plain) -> str:
 
 
 def _lead(answer: Answer, fact: Fact, lang: str) -> str | None:
-    """The sentence that answers the asked-for detail, or None when nothing was asked for."""
+    """The sentence that answers the asked-for detail, from the matched fact alone.
+
+    Where the fact does not hold the detail, it says so: a date, place or person taken
+    from another fact would be a false answer. A date in the question that the fact does
+    not bear is corrected, never echoed.
+    """
     focus = answer.focus
-    if focus == "when":
-        if fact.date:
-            return t(lang, "focus_when", value=fact.date.label(lang))
-        return t(lang, "focus_when_unknown")
-    detail = {"where": fact.place, "who": fact.people, "why": fact.reason}.get(focus or "")
-    if detail is None:
+    asked = _wrong_dates(answer, fact, lang)
+    if focus == "when" and fact.date:
+        value = fact.date.label(lang)
+        if asked:
+            return t(lang, "focus_when_not", value=value, asked=asked)
+        if answer.dates and all(query.label(lang) == value for query in answer.dates):
+            return None  # "what was agreed in 2015?": its own year, echoed, answers nothing
+        return t(lang, "focus_when", value=value)
+    if focus == "who":
+        line = _who_lead(fact, answer.role, lang)
+    elif focus in ("when", "where", "why", "how_many"):
+        detail = fact_detail(fact, focus)
+        line = t(lang, f"focus_{focus}", value=_value(detail, lang)) if detail else None
+        line = line or t(lang, f"focus_{focus}_unknown")
+    else:
+        line = None
+    note = t(lang, "focus_date_not", value=fact.date.label(lang), asked=asked) if asked else None
+    return " ".join(part for part in (line, note) if part) or None
+
+
+def _value(text: Localized, lang: str) -> str:
+    return text.get(lang).rstrip(".!? ")
+
+
+def _who_lead(fact: Fact, role: str | None, lang: str) -> str:
+    """The asked role; without a role, the actor, or else every role the fact names, each
+    tagged with its name: "Kazakhstan (host); Iran and the P5+1 (participants)"."""
+    who = fact.who
+    if role:
+        text = getattr(who, role) if who else None
+        if text is None:
+            return t(lang, f"focus_who_unknown_{role}")
+        return t(lang, "focus_who", value=_value(text, lang))  # the role asked: no tag needed
+    if who is None:
+        return t(lang, "focus_who_unknown")
+    named = [("actor", who.actor)] if who.actor else who.named()
+    value = "; ".join(
+        _value(text, lang) + ("" if name == "actor" else f" ({t(lang, f'role_{name}')})")
+        for name, text in named
+    )
+    return t(lang, "focus_who", value=value)
+
+
+def _wrong_dates(answer: Answer, fact: Fact, lang: str) -> str | None:
+    """The question's dates, when the fact bears a date none of them fits: a false premise."""
+    if not answer.dates or fact.date is None:
         return None
-    return t(lang, f"focus_{focus}", value=detail.get(lang).rstrip(".!? "))
-
-
-def _lead_fact(topic: Topic, fact: Fact, focus: str | None) -> Fact:
-    """The fact to lead with: the matched one, unless another fact of the topic holds the detail."""
-    wanted = {"when": "date", "where": "place", "who": "people", "why": "reason"}.get(focus or "")
-    if wanted and getattr(fact, wanted) is None:
-        return next((f for f in topic.facts_by_date() if getattr(f, wanted) is not None), fact)
-    return fact
+    if any(query.overlap(fact.date) for query in answer.dates):
+        return None
+    return ", ".join(query.label(lang) for query in answer.dates)
 
 
 def topic_block(
@@ -122,7 +161,7 @@ def render_answer(answer: Answer, kb: KnowledgeBase, markup: Markup = Plain) -> 
     shown: list[Topic] = []
     for topic_id, fact_id in zip(answer.topics, answer.facts, strict=True):
         topic = kb.topics[topic_id]
-        fact = _lead_fact(topic, kb.fact(fact_id), answer.focus)
+        fact = kb.fact(fact_id)
         block = topic_block(kb, topic, lang, markup, fact)
         if not lead_done:
             lead = _lead(answer, fact, lang)

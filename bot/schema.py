@@ -62,6 +62,33 @@ class LocalizedWords:
         return [(lang, word) for lang in LANGS for word in getattr(self, lang)]
 
 
+ROLES = ("actor", "host", "parties", "organisers")
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Who did what in a fact, each role only where the source names it.
+
+    Separate roles, because a "who" answer that names the host when asked for the
+    negotiating parties (or the mediator when asked for the sides) is false.
+    """
+
+    __pydantic_config__ = STRICT
+
+    actor: Localized | None = None  # who acted, mediated, urged, helped
+    host: Localized | None = None  # who hosted the talks
+    parties: Localized | None = None  # who took part: the negotiating parties, participants
+    organisers: Localized | None = None  # who organised
+
+    def __post_init__(self) -> None:
+        if not self.named():
+            raise ValueError(f"who: name at least one role of {', '.join(ROLES)}")
+
+    def named(self) -> list[tuple[str, Localized]]:
+        """The roles the source names, in ROLES order."""
+        return [(role, text) for role in ROLES if (text := getattr(self, role)) is not None]
+
+
 @dataclass(frozen=True)
 class Fact:
     """One statement of the source document; dated events carry a structured date."""
@@ -72,13 +99,20 @@ class Fact:
     text: Localized
     date: DateSpan | None = None
     place: Localized | None = None
-    people: Localized | None = None
+    who: Roles | None = None
     reason: Localized | None = None
+    count: Localized | None = None  # how many, in words: "two rounds of negotiations"
     keywords: LocalizedWords = LocalizedWords()
     source: str | None = None
 
     def __post_init__(self) -> None:
         _check_id(self.id, "fact")
+
+    def details(self) -> list[tuple[str, Localized]]:
+        """Every short text that answers a question about this fact, named for messages."""
+        found = [(name, getattr(self, name)) for name in ("place", "reason", "count")]
+        found += [(f"who.{role}", text) for role, text in (self.who.named() if self.who else [])]
+        return [(name, text) for name, text in found if text is not None]
 
 
 @dataclass(frozen=True)

@@ -163,6 +163,20 @@ def _unknown_fact_field(folder: Path) -> None:
     edit_data(folder, "oic", lambda d: d["facts"][0].update(dates="2016"))
 
 
+def _unknown_role(folder: Path) -> None:
+    who = {"mediator": {"en": "Kazakhstan"}}  # a role the schema does not know: never dropped
+    edit_data(folder, "oic", lambda d: d["facts"][0].update(who=who))
+
+
+def _no_role(folder: Path) -> None:
+    edit_data(folder, "oic", lambda d: d["facts"][0].update(who={}))
+
+
+def _people_field(folder: Path) -> None:
+    # the old single field mixed up host, parties and mediator: refused, not read
+    edit_data(folder, "oic", lambda d: d["facts"][0].update(people={"en": "Kazakhstan"}))
+
+
 def _no_facts(folder: Path) -> None:
     edit_data(folder, "oic", lambda d: d.update(facts=[]))
 
@@ -200,6 +214,9 @@ BROKEN_CASES = [
     BrokenCase("unknown_related_topic", _unknown_related, "ukraine.yaml", ("related", "mars")),
     BrokenCase("unknown_topic_field", _unknown_topic_field, "oic.yaml", ("summery", "unknown")),
     BrokenCase("unknown_fact_field", _unknown_fact_field, "oic.yaml", ("dates", "unknown")),
+    BrokenCase("unknown_who_role", _unknown_role, "oic.yaml", ("mediator",)),
+    BrokenCase("who_without_a_role", _no_role, "oic.yaml", ("who", "actor", "host")),
+    BrokenCase("old_people_field", _people_field, "oic.yaml", ("people",)),
     BrokenCase("topic_without_facts", _no_facts, "oic.yaml", ("facts",)),
     BrokenCase("topic_id_not_a_command", _bad_topic_id, "oic.yaml", ("id",)),
 ]
