@@ -14,6 +14,7 @@ from .dates import DateSpan
 from .text import LANGS
 
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,31}")  # a Telegram command: lowercase, ≤ 32 chars
+BUTTON_CHARS = 30  # a button label wider than this is cut with "…" on a phone
 STRICT = {"extra": "forbid"}  # pydantic config: a misspelt key is an error, never dropped data
 
 
@@ -129,11 +130,23 @@ class Topic:
     order: int = 100
     related: tuple[str, ...] = ()
     keywords: LocalizedWords = LocalizedWords()
+    short_title: Localized | None = None  # for buttons; the title when missing
 
     def __post_init__(self) -> None:
         _check_id(self.id, "topic")
         if not self.facts:
             raise ValueError("a topic needs at least one fact")
+        for lang in LANGS:
+            short = getattr(self.short_title, lang, None) or ""
+            if len(short.strip()) > BUTTON_CHARS:
+                raise ValueError(
+                    f"the {lang} short_title must be at most {BUTTON_CHARS} characters "
+                    "(it labels a button)"
+                )
+
+    def button_title(self, lang: str) -> str:
+        """The name on a button: the short title, else the title."""
+        return (self.short_title or self.title).get(lang)
 
     def source_of(self, fact: Fact) -> str:
         return fact.source or self.source
