@@ -30,6 +30,8 @@ STRINGS = {
     "decline": "Sorry, I can only answer questions about Kazakhstan's diplomacy initiatives, "
     "and I don't know the answer to that one.",
     "did_you_mean": "Did you mean: {value}?",
+    "decline_detail": "I don't know that: the facts I have don't say.",
+    "known_about": "Here is what I do know on this topic:",
     "whole_topic": "The whole topic: {value}",
     "whole_topics": "The topics in full: {value}",
     "whole_timeline": "The timeline: {value}",
