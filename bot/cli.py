@@ -47,6 +47,7 @@ def answer_json(engine: Engine, answer: Answer) -> str:
             "topics": list(answer.topics),
             "facts": list(answer.facts),
             "candidates": list(answer.candidates),
+            "declined": answer.declined,
             "text": reply.message(Plain),
             "short": reply.short,
         },

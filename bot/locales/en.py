@@ -28,6 +28,8 @@ STRINGS = {
     "no_date": "The fact base has nothing dated {value}.",
     "decline": "Sorry, I can only answer questions about Kazakhstan's diplomacy initiatives, "
     "and I don't know the answer to that one.",
+    "decline_detail": "I don't know that: the facts I have don't say.",
+    "known_about": "Here is what I do know on this topic:",
     "whole_topic": "The whole topic: {value}",
     "whole_topics": "The topics in full: {value}",
     "whole_timeline": "The timeline: {value}",
