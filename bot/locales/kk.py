@@ -35,6 +35,7 @@ STRINGS = {
     "ask_usage": "Сұрақты командадан кейін жазыңыз, мысалы: /ask Астана келіссөздері қашан өтті?",
     "lang_set": "Енді қазақша жауап беремін.",
     "lang_usage": "Тілді таңдаңыз: /lang en, /lang ru немесе /lang kk.",
+    "help_topics": "Әр тақырыптың өз командасы бар:",
     "button_timeline": "🗓 Хронология",
     "button_share": "↗ Бөлісу",
     "button_related": "→ {value}",

@@ -35,6 +35,7 @@ STRINGS = {
     "ask_usage": "Напишите вопрос после команды, например: /ask Когда прошли переговоры в Астане?",
     "lang_set": "Теперь я отвечаю по-русски.",
     "lang_usage": "Выберите язык: /lang en, /lang ru или /lang kk.",
+    "help_topics": "У каждой темы своя команда:",
     "button_timeline": "🗓 Хронология",
     "button_share": "↗ Поделиться",
     "button_related": "→ {value}",
