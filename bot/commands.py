@@ -93,9 +93,12 @@ def run_command(
     markup: Markup = Plain,
 ) -> Reply:
     """The reply to `command` from a user whose language is `lang`; any name is answered,
-    an unknown one with a hint. `history` is the conversation an /ask question builds on."""
+    an unknown one (or one for another bot than @`username`) with a hint. `history` is the
+    conversation an /ask question builds on."""
     kb = engine.kb
     name, argument = command.name, command.argument
+    if command.bot is not None and command.bot.lower() != username.lower():
+        name = ""  # /iran@otherbot is not ours: unknown here
 
     def note(key: str, reply_lang: str = lang, **values: object) -> Reply:
         return Reply(markup.escape(t(reply_lang, key, **values)), reply_lang)

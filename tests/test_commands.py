@@ -104,8 +104,9 @@ def test_every_command_answers_in_plain_text(engine: Engine) -> None:
 
 
 def test_unknown_commands_get_the_hint(engine: Engine) -> None:
-    for text in ("/weather", "/report", "/reload", "/", "/iran_now"):
+    for text in ("/weather", "/report", "/reload", "/", "/iran_now", "/iran@otherbot"):
         assert _run(engine, text) == HINT
+    assert _run(engine, "/IRAN@ThisBot").startswith("The Iranian nuclear deal")
 
 
 def test_lang_reply_carries_the_choice(engine: Engine) -> None:
