@@ -35,8 +35,10 @@ def _engine(args: argparse.Namespace) -> Engine:
 
 
 def answer_json(engine: Engine, answer: Answer) -> str:
-    from .render import render_answer
+    """`text` is the whole reply as a reader sees it expanded; `short` its part before the fold."""
+    from .render import Plain, render_reply
 
+    reply = render_reply(answer, engine.kb)
     return json.dumps(
         {
             "topic": answer.topic,
@@ -45,22 +47,27 @@ def answer_json(engine: Engine, answer: Answer) -> str:
             "lang": answer.lang,
             "kind": answer.kind,
             "focus": answer.focus,
+            "role": answer.role,
             "topics": list(answer.topics),
             "facts": list(answer.facts),
             "candidates": list(answer.candidates),
-            "text": render_answer(answer, engine.kb),
+            "text": reply.message(Plain),
+            "short": reply.short,
         },
         ensure_ascii=False,
     )
 
 
-def _emit(engine: Engine, answer: Answer, as_json: bool, out: TextIO) -> None:
-    from .render import render_answer
+def _emit(engine: Engine, answer: Answer, as_json: bool, out: TextIO, full: bool = False) -> None:
+    """One answer: as JSON, as the whole plain text (`full`), or as its short part."""
+    from .render import render_answer, render_reply
 
     if as_json:
         out.write(answer_json(engine, answer) + "\n")
-    else:
+    elif full:
         out.write(render_answer(answer, engine.kb) + "\n\n")
+    else:
+        out.write(render_reply(answer, engine.kb).short + "\n\n")
     out.flush()
 
 
@@ -83,7 +90,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     out = sys.stdout
     if args.question != ["-"]:
         question = " ".join(args.question)
-        _emit(engine, engine.answer(question, args.lang), args.json, out)
+        _emit(engine, engine.answer(question, args.lang), args.json, out, args.full)
         return 0
     if args.dialogue:
         for conversation in _conversations(sys.stdin):
@@ -91,11 +98,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
             for question in conversation:
                 answer = engine.answer(question, args.lang, context)
                 context.append(answer.turn)
-                _emit(engine, answer, args.json, out)
+                _emit(engine, answer, args.json, out, args.full)
         return 0
     for line in sys.stdin:
         if line.strip():
-            _emit(engine, engine.answer(line.strip(), args.lang), args.json, out)
+            _emit(engine, engine.answer(line.strip(), args.lang), args.json, out, args.full)
     return 0
 
 
@@ -200,6 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="+", help="the question, or - to read one a line from stdin")
     ask.add_argument("--lang", choices=LANGS, help="reply language (default: the question's)")
     ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
+    ask.add_argument(
+        "--full", action="store_true", help="print the whole reply, not only its short part"
+    )
     ask.add_argument(
         "--dialogue",
         action="store_true",

@@ -43,8 +43,9 @@ SURE_SHARE = 0.6
 CONTEXT_PRIOR = 0.6
 # The best topic needs one word (or pair) saying at least this much for it, not only generic words.
 TOPICAL_EVIDENCE = 0.3
-# A fact whose date matches the question's is worth this much evidence for its topic.
-DATE_WEIGHT = 1.0
+# A fact whose date matches the question's is worth this much evidence for its topic: a little
+# less than a topic's own name, so "Iran talks 2015" is about Iran (with a wrong date).
+DATE_WEIGHT = 0.9
 MAX_TOPICS = 3
 # Words whose kind (function word, off-domain...) is remembered; past this, forgotten at once.
 _MEMO_SIZE = 65536
@@ -92,6 +93,7 @@ class Answer:
     candidates: tuple[str, ...] = ()
     focus: str | None = None
     dates: tuple[DateQuery, ...] = ()
+    role: str | None = None  # a "who" question's role: "actor", "host", "parties", "organisers"
 
     @property
     def answered(self) -> bool:
@@ -116,6 +118,7 @@ class Analysis:
 
     lang: str
     focus: str | None = None
+    role: str | None = None
     followup: bool = False
     dates: list[DateQuery] = field(default_factory=list)
     matches: list[Match] = field(default_factory=list)
@@ -221,7 +224,35 @@ class Engine:
                 if word in named:
                     analysis.named_unknown.append(word)
             last_match = None
+        analysis.focus, analysis.role = self._asked(found, analysis.focus)
         return analysis
+
+    def _asked(self, found: list[str], focus: str | None) -> tuple[str | None, str | None]:
+        """The asked detail and, for "who", the role, from phrases and role words.
+
+        A phrase ("how many") decides the detail when it comes before every focus word.
+        A "who" question asks for the role whose word stands nearest a "who" word:
+        "кім қабылдады" asks for the host, "who took part" for the parties.
+        """
+        lex = self.lexicon
+        kinds = [self._classify(word) or "" for word in found]
+        first_focus = next((i for i, k in enumerate(kinds) if k.startswith("focus:")), len(found))
+        whos = [i for i, kind in enumerate(kinds) if kind == "focus:who"]
+        roles = []
+        for position, word in enumerate(found):
+            ahead = (tuple(found[position : position + n]) for n in (3, 2, 1))
+            label = next((lex.phrases[key] for key in ahead if key in lex.phrases), None)
+            if label is None:
+                form = next((f for f in (word, *stems(word)) if f in lex.asked_roles), None)
+                label = f"role:{lex.asked_roles[form]}" if form else None
+            if label and label.startswith("role:"):
+                roles.append((position, label.removeprefix("role:")))
+            elif label and position < first_focus:
+                focus, first_focus = label.removeprefix("focus:"), position
+        if focus != "who" or not roles:
+            return focus, None
+        nearest = min(roles, key=lambda r: min((abs(r[0] - w) for w in whos), default=r[0]))
+        return focus, nearest[1]
 
     def _plainly_english(self, found: list[str]) -> bool:
         """An English function word that is no Russian one in Latin letters ("the", "does",
@@ -294,7 +325,7 @@ class Engine:
                     shared = self.index.facts_per_term_in_topic.get((match.term, topic.id), 1)
                     total += match.similarity * weight / shared
             total += 2.0 * _date_fit(analysis.dates, fact)
-            if analysis.focus and _detail(fact, analysis.focus):
+            if analysis.focus and fact_detail(fact, analysis.focus, analysis.role):
                 total += 0.5
             if context and fact.id in context.facts:
                 total += 0.3
@@ -312,6 +343,7 @@ class Engine:
         reply_lang = lang if lang in LANGS else analysis.lang
         last = next((turn for turn in reversed(context) if turn.topics), None)
         base = {"question": question, "lang": reply_lang, "focus": analysis.focus}
+        base["role"] = analysis.role
         base["dates"] = tuple(analysis.dates)
 
         if analysis.empty:
@@ -498,8 +530,12 @@ def _date_fit(dates: Sequence[DateQuery], fact: Fact) -> float:
     return max(query.overlap(fact.date) for query in dates)
 
 
-def _detail(fact: Fact, focus: str) -> object:
-    """The part of a fact that answers a focus: its date, place, people or reason."""
-    return {"when": fact.date, "where": fact.place, "who": fact.people, "why": fact.reason}.get(
-        focus
-    )
+def fact_detail(fact: Fact, focus: str, role: str | None = None) -> object:
+    """The part of a fact that answers a focus: its date, place, role(s), reason or count.
+
+    None when the fact does not hold it: then the answer must say so, never borrow it.
+    """
+    if focus == "who":
+        return fact.who and (getattr(fact.who, role) if role else fact.who)
+    fields = {"when": "date", "where": "place", "why": "reason", "how_many": "count"}
+    return getattr(fact, fields[focus]) if focus in fields else None

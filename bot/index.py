@@ -220,7 +220,7 @@ def build_index(kb: KnowledgeBase, lexicon: Lexicon | None = None) -> Index:
             index._add_words(
                 fact.keywords, topic.id, FACT_TEXT_TOPIC_WEIGHT, fact.id, FACT_WEIGHTS["keywords"]
             )
-            for detail in (fact.place, fact.people, fact.reason):
+            for _, detail in fact.details():
                 index._add_localized(
                     detail, topic.id, FACT_TEXT_TOPIC_WEIGHT, fact.id, FACT_WEIGHTS["detail"]
                 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -10,7 +10,7 @@ from .loader import parse_yaml
 from .text import LANGS, normalise, stem_for, words
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
-FOCUSES = ("when", "where", "who", "why")
+FOCUSES = ("when", "where", "who", "why", "how_many")
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,9 @@ class Lexicon:
     concepts: dict[str, str]  # stem -> "=concept"
     roles: frozenset[str] = frozenset()
     countries: frozenset[str] = frozenset()
+    # phrases of several words ("how many", "took part"): word tuple -> "focus:KIND" or "role:ROLE"
+    phrases: dict[tuple[str, ...], str] = field(default_factory=dict)
+    asked_roles: dict[str, str] = field(default_factory=dict)  # "hosted" -> "host"
 
     def concept(self, stem: str) -> str:
         """The canonical term for a stem: its synonym group, or the stem itself."""
@@ -49,6 +52,8 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     concepts: dict[str, str] = {}
     roles: set[str] = set()
     countries: set[str] = set()
+    phrases: dict[tuple[str, ...], str] = {}
+    asked_roles: dict[str, str] = {}
     for lang in LANGS:
         data = parse_yaml((directory / f"{lang}.yaml").read_text(encoding="utf-8"))
         for word in _entries(data.get("stopwords", "")):
@@ -57,6 +62,16 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
             for word in _entries(items):
                 for form in _forms(word, lang):
                     focus.setdefault(form, name)
+        for name, items in (data.get("focus_phrases") or {}).items():
+            for item in items:
+                phrases.setdefault(tuple(words(normalise(str(item)))), f"focus:{name}")
+        for role, items in (data.get("who_roles") or {}).items():
+            for item in items:
+                found = tuple(words(normalise(str(item))))
+                if len(found) > 1:
+                    phrases.setdefault(found, f"role:{role}")
+                for form in _forms(found[0], lang) if len(found) == 1 else ():
+                    asked_roles.setdefault(form, role)
         followup.update(_entries(data.get("followup", [])))
         for word in _entries(data.get("off_domain", [])):
             off_domain |= _forms(word, lang)
@@ -79,4 +94,6 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         concepts=concepts,
         roles=frozenset(roles),
         countries=frozenset(countries),
+        phrases=phrases,
+        asked_roles=asked_roles,
     )

@@ -194,12 +194,11 @@ def load_knowledge(directory: str | Path | None = None) -> KnowledgeBase:
 def _texts(topic: Topic) -> list[tuple[str, Localized]]:
     """Every translatable text of a topic, named for messages."""
     texts = [("title", topic.title), ("summary", topic.summary)]
+    if topic.short_title is not None:
+        texts.append(("short_title", topic.short_title))
     for fact in topic.facts:
         texts.append((f"fact {fact.id} text", fact.text))
-        for name in ("place", "people", "reason"):
-            value = getattr(fact, name)
-            if value is not None:
-                texts.append((f"fact {fact.id} {name}", value))
+        texts += [(f"fact {fact.id} {name}", value) for name, value in fact.details()]
     return texts
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from fake_telegram import BOT_USERNAME, Call, FakeTelegram
-from helpers_core import REPO_ROOT, TELEGRAM_LIMIT, telegram_html_problems
+from helpers_core import REPO_ROOT
+from tdlib import message_problem
 from telegram.ext import Application
 
 # `async with start_bot() as app:` (the conftest fixture) runs the bot; twice is a restart.
@@ -59,9 +60,8 @@ def buttons(call: Call) -> list[dict[str, Any]]:
 
 
 def assert_valid_html(text: str) -> None:
-    """Telegram HTML that Telegram accepts, in one message (≤ 4096 UTF-16 units)."""
-    assert telegram_html_problems(text) == []
-    assert len(text.encode("utf-16-le")) // 2 <= TELEGRAM_LIMIT
+    """HTML that Telegram accepts as one message, as TDLib reads it."""
+    assert message_problem(text) is None, message_problem(text)
 
 
 async def bot_process(

@@ -45,8 +45,10 @@ def engine() -> Engine:
 
 @pytest.fixture
 async def tg() -> AsyncIterator[FakeTelegram]:
+    """The fake Bot API server; afterwards, every text the bot sent must have parsed (TDLib)."""
     async with FakeTelegram() as server:
         yield server
+    assert server.refused == [], server.refused
 
 
 @pytest.fixture

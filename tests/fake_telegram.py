@@ -3,6 +3,10 @@
 The real python-telegram-bot stack (Bot, Updater, Application) talks HTTP to this
 server instead of api.telegram.org, so tests exercise the genuine request encoding,
 long polling, update dispatching and error handling, while staying offline and fast.
+Every text sent for formatting (messages, edits, captions, inline results) is read by TDLib,
+the parser the real Bot API server runs (tests/tdlib.py), and refused as Telegram refuses it:
+400 "Bad Request: can't parse entities: ...", an empty text, more than 4096 characters or 100
+entities. Refusals are kept in ``refused``; the conftest fixture fails a test that caused one.
 
 Typical use::
 
@@ -24,12 +28,13 @@ import json
 import re
 import time
 from collections import Counter, defaultdict, deque
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, TypeVar
 
 from aiohttp import web
+from tdlib import MAX_CAPTION, MAX_TEXT, message_problem, utf16_len
 from telegram.ext import Application, ApplicationBuilder
 
 __all__ = [
@@ -135,25 +140,20 @@ class _Fault:
     description: str
 
 
-def _utf16_len(text: str) -> int:
-    """Telegram entity offsets/lengths are measured in UTF-16 code units."""
-    return len(text.encode("utf-16-le")) // 2
-
-
 def _auto_entities(text: str) -> list[JSON]:
     """Entities Telegram would attach: a leading /command and any @mentions."""
     entities: list[JSON] = []
     command = _COMMAND_RE.match(text)
     if command:
-        entities.append({"type": "bot_command", "offset": 0, "length": _utf16_len(command[0])})
+        entities.append({"type": "bot_command", "offset": 0, "length": utf16_len(command[0])})
     for mention in _MENTION_RE.finditer(text):
         if command and mention.start() < command.end():
             continue
         entities.append(
             {
                 "type": "mention",
-                "offset": _utf16_len(text[: mention.start()]),
-                "length": _utf16_len(mention[0]),
+                "offset": utf16_len(text[: mention.start()]),
+                "length": utf16_len(mention[0]),
             }
         )
     return entities
@@ -202,6 +202,8 @@ class FakeTelegram:
             "supports_inline_queries": True,
         }
         self.calls: list[Call] = []
+        # calls refused for their text, as Telegram refuses them: (method, description)
+        self.refused: list[tuple[str, str]] = []
         self.commands: dict[tuple[str, str], list[JSON]] = {}  # (scope json, lang) -> commands
         self.descriptions: dict[str, str] = {}  # language_code -> description
         self.short_descriptions: dict[str, str] = {}
@@ -674,6 +676,10 @@ class FakeTelegram:
         fault = self._take_fault(method)
         if fault is not None:
             return self._error(call, fault.status, fault.description, fault.retry_after)
+        problem = _formatting_problem(params)
+        if problem is not None:
+            self.refused.append((method, problem))
+            return self._error(call, 400, problem)
         try:
             result = await self._dispatch(method, params)
         except ApiError as err:
@@ -853,6 +859,33 @@ class ApiError(Exception):
         super().__init__(description)
         self.status = status
         self.description = description
+
+
+def _formatted_texts(params: dict[str, Any]) -> Iterator[tuple[str, Any, str | None]]:
+    """Every text a call asks Telegram to format: (kind, text, parse mode), where kind is
+    "text" (a message, at most 4096) or "caption" (at most 1024)."""
+    mode = params.get("parse_mode")
+    if "text" in params:
+        yield "text", params["text"], mode
+    if "caption" in params:
+        yield "caption", params["caption"], mode
+    results = params.get("results")
+    for result in results if isinstance(results, list) else ():
+        content = result.get("input_message_content") or {}
+        if "message_text" in content:
+            yield "text", content["message_text"], content.get("parse_mode")
+        if "caption" in result:
+            yield "caption", result["caption"], result.get("parse_mode")
+
+
+def _formatting_problem(params: dict[str, Any]) -> str | None:
+    """Telegram's refusal of a call's texts, read by TDLib as the Bot API server does."""
+    for kind, text, mode in _formatted_texts(params):
+        limit = MAX_CAPTION if kind == "caption" else MAX_TEXT
+        problem = message_problem(str(text), mode, limit)
+        if problem is not None:
+            return problem
+    return None
 
 
 def _require(params: dict[str, Any], key: str) -> Any:

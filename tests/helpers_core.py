@@ -1,4 +1,4 @@
-"""Shared helpers for the core (non-Telegram) tests: paths, broken fact bases, the CLI, HTML checks.
+"""Shared helpers for the core (non-Telegram) tests: paths, broken fact bases, the CLI.
 
 Broken fact bases are built by copying the shipped knowledge/ folder and breaking one
 file, so every case differs from a valid fact base by exactly one problem.
@@ -7,13 +7,11 @@ file, so every case differs from a valid fact base by exactly one problem.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
 import yaml
@@ -24,7 +22,6 @@ KNOWLEDGE_DIR = REPO_ROOT / "knowledge"
 DEV_QUESTIONS = REPO_ROOT / "tests" / "data" / "dev_questions.yaml"
 SHIPPED_TOPICS = {"syria", "russia_turkey", "unsc", "oic", "iran", "ukraine"}
 LEAD_CHARS = 150  # the asked-for detail must appear this early in a reply
-TELEGRAM_LIMIT = 4096
 
 
 # --- fact bases ------------------------------------------------------------------------------
@@ -164,8 +161,28 @@ def _unknown_fact_field(folder: Path) -> None:
     edit_data(folder, "oic", lambda d: d["facts"][0].update(dates="2016"))
 
 
+def _unknown_role(folder: Path) -> None:
+    who = {"mediator": {"en": "Kazakhstan"}}  # a role the schema does not know: never dropped
+    edit_data(folder, "oic", lambda d: d["facts"][0].update(who=who))
+
+
+def _no_role(folder: Path) -> None:
+    edit_data(folder, "oic", lambda d: d["facts"][0].update(who={}))
+
+
+def _people_field(folder: Path) -> None:
+    # the old single field mixed up host, parties and mediator: refused, not read
+    edit_data(folder, "oic", lambda d: d["facts"][0].update(people={"en": "Kazakhstan"}))
+
+
 def _no_facts(folder: Path) -> None:
     edit_data(folder, "oic", lambda d: d.update(facts=[]))
+
+
+def _long_short_title(folder: Path) -> None:
+    edit_data(
+        folder, "oic", lambda d: d["short_title"].update(ru="Организация исламского сотрудничества")
+    )
 
 
 def _bad_topic_id(folder: Path) -> None:
@@ -201,8 +218,12 @@ BROKEN_CASES = [
     BrokenCase("unknown_related_topic", _unknown_related, "ukraine.yaml", ("related", "mars")),
     BrokenCase("unknown_topic_field", _unknown_topic_field, "oic.yaml", ("summery", "unknown")),
     BrokenCase("unknown_fact_field", _unknown_fact_field, "oic.yaml", ("dates", "unknown")),
+    BrokenCase("unknown_who_role", _unknown_role, "oic.yaml", ("mediator",)),
+    BrokenCase("who_without_a_role", _no_role, "oic.yaml", ("who", "actor", "host")),
+    BrokenCase("old_people_field", _people_field, "oic.yaml", ("people",)),
     BrokenCase("topic_without_facts", _no_facts, "oic.yaml", ("facts",)),
     BrokenCase("topic_id_not_a_command", _bad_topic_id, "oic.yaml", ("id",)),
+    BrokenCase("short_title_too_long", _long_short_title, "oic.yaml", ("short_title", "30")),
 ]
 
 
@@ -269,57 +290,3 @@ def run_cli(
         env=full_env,
         timeout=timeout,
     )
-
-
-# --- Telegram HTML ---------------------------------------------------------------------------
-
-ALLOWED_TAGS = {"b", "i", "a"}
-_ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
-
-
-class _TagChecker(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=False)
-        self.stack: list[str] = []
-        self.problems: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in ALLOWED_TAGS:
-            self.problems.append(f"tag <{tag}> is not allowed")
-        if tag == "a" and [name for name, _ in attrs] != ["href"]:
-            self.problems.append("<a> needs exactly one href")
-        if tag != "a" and attrs:
-            self.problems.append(f"<{tag}> must not have attributes")
-        self.stack.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self.stack or self.stack[-1] != tag:
-            self.problems.append(f"unbalanced </{tag}> (open: {self.stack})")
-        else:
-            self.stack.pop()
-
-    def handle_data(self, data: str) -> None:
-        if "<" in data or ">" in data:
-            self.problems.append(f"raw angle bracket in text {data[:40]!r}")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.problems.append(f"self-closing <{tag}/> is not Telegram HTML")
-
-
-def telegram_html_problems(markup: str) -> list[str]:
-    """Why Telegram would refuse this HTML (empty when it is fine)."""
-    checker = _TagChecker()
-    checker.feed(markup)
-    checker.close()
-    problems = list(checker.problems)
-    if checker.stack:
-        problems.append(f"unclosed tags {checker.stack}")
-    text_only = re.sub(r"</?(?:b|i|a)(?: href=\"[^\"<>]*\")?>", "", markup)
-    if "<" in text_only or ">" in text_only:
-        problems.append("a '<' or '>' outside a tag")
-    for match in re.finditer("&", text_only):
-        if not _ENTITY.match(text_only, match.start()):
-            problems.append(
-                f"bare '&' at {match.start()}: {text_only[match.start() : match.start() + 12]!r}"
-            )
-    return problems

@@ -25,7 +25,7 @@ from helpers_core import (
 from bot.engine import Engine
 from bot.evaluate import evaluate
 
-JSON_KEYS = {"topic", "fact", "score", "lang", "text", "candidates"}
+JSON_KEYS = {"topic", "fact", "score", "lang", "text", "short", "candidates"}
 DATA = REPO_ROOT / "tests" / "data"
 SUMMARY = re.compile(r"^OK: 6 topics, \d+ facts, languages: en, ru, kk$")
 
@@ -146,7 +146,19 @@ def test_ask_prints_a_plain_text_answer() -> None:
     assert done.returncode == 0, done.stderr
     assert "23 January 2017" in done.stdout[:150]
     assert "<b>" not in done.stdout
-    assert "Source:" in done.stdout
+    assert done.stdout.rstrip().splitlines()[-1] == "The whole topic: /syria"  # the short form
+    assert "Source:" not in done.stdout and len(done.stdout) <= 400
+
+
+def test_ask_full_prints_the_whole_reply() -> None:
+    question = "When were the Astana talks on Syria?"
+    short = run_cli("ask", question).stdout.rstrip()
+    full = run_cli("ask", "--full", question).stdout.rstrip()
+    assert full.startswith(short + "\n\n")
+    assert "Source:" in full and "October 2015" in full
+    [answer] = _json_lines(run_cli("ask", "--json", question).stdout)
+    assert answer["text"] == full  # what a reader sees with the fold open
+    assert answer["short"] == short
 
 
 def test_ask_joins_unquoted_words() -> None:

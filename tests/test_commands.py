@@ -55,8 +55,10 @@ SESSION = [
 
 
 def _plain(telegram_html: str) -> str:
-    """What a Telegram user reads: the HTML without its tags and entities."""
-    return html.unescape(re.sub(r"<[^>]+>", "", telegram_html))
+    """What a Telegram user reads, the fold opened: the folded rest of an answer (a quote) is
+    a paragraph of its own, then no tags and no entities."""
+    unfolded = re.sub(r"<blockquote[^>]*>", "\n", telegram_html)
+    return html.unescape(re.sub(r"<[^>]+>", "", unfolded))
 
 
 # --- parsing ---------------------------------------------------------------------------------
@@ -164,7 +166,7 @@ def test_console_speaks_every_command() -> None:
     assert "/syria — Mediation in the Syrian conflict (the Astana talks)" in out
     assert out.count("/ukraine — ") == 2  # in /help and in /topics
     assert out.count("• 2013 — In 2013 Kazakhstan hosted two rounds") == 2  # /iran, timeline
-    assert "• 2013 — В 2013 году Казахстан принял у себя" in out  # /ask, after /lang ru
+    assert "В 2013 году Казахстан принял у себя" in out  # /ask, after /lang ru
     assert "Теперь я отвечаю по-русски." in out
     assert "Членство в Совете Безопасности ООН" in out
     assert out.rstrip().endswith("Я не знаю такой команды. Попробуйте /help или /topics.")

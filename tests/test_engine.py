@@ -99,8 +99,8 @@ def test_engine_does_not_import_telegram() -> None:
         ("Russia\u2011Turkey reconciliation", "russia_turkey"),
         ("Russia–Turkey rift", "russia_turkey"),
         ("«Ядерная сделка» с Ираном", "iran"),
-        ("ПЁТР ПОРОШЕНКО", "ukraine"),
-        ("Петр Порошенко", "ukraine"),
+        ("ШЕСТЁРКА И ИРАН", "iran"),
+        ("Шестерка и Иран", "iran"),
         ("Сирия\u00a0переговоры", "syria"),
         ("(UN) (Security) (Council)", "unsc"),
         ("Islamic\tcooperation", "oic"),
@@ -194,7 +194,7 @@ def test_stop_words_do_not_dilute_a_question(
         ("astna talks", "syria"),
         ("minks summits", "ukraine"),
         ("oganisation of islamic coperation", "oic"),
-        ("erdogn and putin", "russia_turkey"),
+        ("turky and rusia", "russia_turkey"),
         ("nazarbaev turkey russia", "russia_turkey"),
         ("Сирийя", "syria"),
         ("Украйна", "ukraine"),
@@ -213,24 +213,15 @@ def test_word_level_typos(engine: Engine, question: str, topic: str) -> None:
 @pytest.mark.parametrize(
     ("question", "topic"),
     [
-        # capitals and leaders of the parties
+        # capitals of the parties (never people or places the source does not name)
         ("Damascus", "syria"),
-        ("Assad", "syria"),
-        ("Bashar al-Assad and the rebels", "syria"),
         ("Tehran", "iran"),
-        ("Rouhani", "iran"),
         ("Kyiv", "ukraine"),
         ("Kiev", "ukraine"),
-        ("Poroshenko", "ukraine"),
-        ("Lukashenko", "ukraine"),
-        ("Donbas", "ukraine"),
-        ("Kremlin and Ankara", "russia_turkey"),
-        ("Putin Erdogan", "russia_turkey"),
-        ("Erdoğan", "russia_turkey"),
-        ("Су-24", "russia_turkey"),
+        ("Moscow and Ankara", "russia_turkey"),
+        ("Мәскеу мен Анкара", "russia_turkey"),
         ("Тегеран", "iran"),
-        ("Порошенко", "ukraine"),
-        ("Эрдоган и Путин", "russia_turkey"),
+        ("Москва и Анкара", "russia_turkey"),
         # acronyms
         ("UNSC", "unsc"),
         ("OIC", "oic"),
@@ -243,14 +234,10 @@ def test_word_level_typos(engine: Engine, question: str, topic: str) -> None:
         ("ОИС", "oic"),
         ("ИЫҰ", "oic"),
         ("СВПД", "iran"),
-        ("МАГАТЭ", "iran"),
-        ("ОБСЕ", "ukraine"),
         # former and alternative names, synonyms
         ("Nur-Sultan talks", "syria"),
-        ("Alma-Ata negotiations", "iran"),
         ("Iranian atomic programme", "iran"),
         ("Türkiye and Russia", "russia_turkey"),
-        ("Normandy format", "ukraine"),
         ("Muslim world rapprochement", "oic"),
         ("Organization of Islamic Cooperation", "oic"),
         ("non-permanent seat at the United Nations", "unsc"),
@@ -284,7 +271,7 @@ def test_aliases_and_synonyms(engine: Engine, question: str, topic: str) -> None
         ("Сирияның", "syria"),
         ("Сириямен", "syria"),
         ("Украинадағы", "ukraine"),
-        ("Украинаның шығысындағы", "ukraine"),
+        ("Украинадағы дағдарысқа", "ukraine"),
         ("Иранның", "iran"),
         ("Ирандағы ядролық бағдарламаға", "iran"),
         ("Түркиямен", "russia_turkey"),
@@ -874,7 +861,8 @@ def test_unknown_explicit_language_falls_back_to_detection(engine: Engine) -> No
 def test_russian_date_answer_is_all_russian(engine: Engine) -> None:
     answer = engine.answer("Что произошло в 2016 году?")
     assert answer.lang == "ru"
-    assert not re.search("[a-z]{4,}", reply(engine, answer).lower().split("\n\n")[0])
+    words = re.sub(r"/[a-z_]+", "", reply(engine, answer).lower().split("\n\n")[0])  # not commands
+    assert not re.search("[a-z]{4,}", words)
 
 
 @pytest.mark.parametrize(
@@ -908,10 +896,11 @@ def test_ambiguous_question_offers_candidates(engine: Engine, question: str) -> 
 
 def test_candidates_are_shown_to_the_user(engine: Engine) -> None:
     answer = engine.answer("talks")
-    text = reply(engine, answer)
-    assert "Did you mean" in text
-    for topic in answer.candidates:
-        assert engine.kb.topics[topic].title.en in text
+    lines = reply(engine, answer).splitlines()
+    assert len(answer.candidates) > 1
+    start = lines.index("Perhaps you mean one of these topics:")
+    shown = lines[start + 1 : start + 1 + len(answer.candidates)]
+    assert shown == [f"/{c} — {engine.kb.topics[c].title.en}" for c in answer.candidates]
 
 
 def test_clear_question_offers_no_candidates(engine: Engine) -> None:

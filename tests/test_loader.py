@@ -33,10 +33,8 @@ def _every_text(kb: KnowledgeBase, lang: str) -> list[tuple[str, str]]:
         found += [(f"{topic.id} title", topic.title.get(lang))]
         found += [(f"{topic.id} summary", topic.summary.get(lang))]
         for fact in topic.facts:
-            for name in ("text", "place", "people", "reason"):
-                value = getattr(fact, name)
-                if value is not None:
-                    found.append((f"{fact.id} {name}", value.get(lang)))
+            found.append((f"{fact.id} text", fact.text.get(lang)))
+            found += [(f"{fact.id} {name}", value.get(lang)) for name, value in fact.details()]
     return found
 
 
