@@ -44,7 +44,7 @@ def parse_command(text: str) -> Command | None:
 
 
 @dataclass(frozen=True)
-class Reply:
+class CommandReply:
     """A command's reply text, and what the Telegram layer needs to dress it up."""
 
     text: str
@@ -73,14 +73,14 @@ def reply_language(text: str, chosen: str | None) -> str:
 
 def answer_question(
     engine: Engine, question: str, lang: str, history: list[Turn], markup: Markup = Plain
-) -> Reply:
+) -> CommandReply:
     """The engine's answer, rendered; an engine bug costs one answer, not the reply."""
     try:
         answer = engine.answer(question, lang, history)
     except Exception:
         log.exception("The engine failed on a question of %d characters", len(question))
         answer = Answer(question=question, lang=lang, kind="declined")
-    return Reply(render_answer(answer, engine.kb, markup), answer.lang, answer=answer)
+    return CommandReply(render_answer(answer, engine.kb, markup), answer.lang, answer=answer)
 
 
 def run_command(
@@ -91,7 +91,7 @@ def run_command(
     username: str,
     history: list[Turn] | None = None,
     markup: Markup = Plain,
-) -> Reply:
+) -> CommandReply:
     """The reply to `command` from a user whose language is `lang`; any name is answered,
     an unknown one (or one for another bot than @`username`) with a hint. `history` is the
     conversation an /ask question builds on."""
@@ -100,12 +100,12 @@ def run_command(
     if command.bot is not None and command.bot.lower() != username.lower():
         name = ""  # /iran@otherbot is not ours: unknown here
 
-    def note(key: str, reply_lang: str = lang, **values: object) -> Reply:
-        return Reply(markup.escape(t(reply_lang, key, **values)), reply_lang)
+    def note(key: str, reply_lang: str = lang, **values: object) -> CommandReply:
+        return CommandReply(markup.escape(t(reply_lang, key, **values)), reply_lang)
 
-    def topics(intro: str, buttons: bool = True) -> Reply:
+    def topics(intro: str, buttons: bool = True) -> CommandReply:
         text = f"{intro}\n\n{topic_list(kb, lang, markup)}"
-        return Reply(text, lang, lists_topics=buttons)
+        return CommandReply(text, lang, lists_topics=buttons)
 
     if name == "start":
         payload = (argument.split() or [""])[0].lower()
@@ -121,12 +121,12 @@ def run_command(
         if argument and not _YEAR.fullmatch(argument):
             return note("timeline_bad_year")
         year = int(argument) if argument else None
-        return Reply(render_timeline(kb, lang, year, markup), lang)
+        return CommandReply(render_timeline(kb, lang, year, markup), lang)
     elif name == "lang":
         choice = argument.lower()
         if choice not in LANGS:
             return note("lang_usage")
-        return Reply(markup.escape(t(choice, "lang_set")), choice, chosen_lang=choice)
+        return CommandReply(markup.escape(t(choice, "lang_set")), choice, chosen_lang=choice)
     elif name == "ask":
         if not argument:
             return note("ask_usage")
@@ -134,5 +134,5 @@ def run_command(
             engine, argument, reply_language(argument, lang), history or [], markup
         )
     if name in kb.topics:
-        return Reply(render_topic(kb, name, lang, markup), lang, topic=name)
+        return CommandReply(render_topic(kb, name, lang, markup), lang, topic=name)
     return note("unknown_command")

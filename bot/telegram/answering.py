@@ -11,7 +11,7 @@ import logging
 
 from telegram import Chat, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, User
 
-from ..commands import Command, Reply, run_command
+from ..commands import Command, CommandReply, run_command
 from ..engine import Answer, Turn
 from ..render import Html
 from .context import BotContext
@@ -29,7 +29,7 @@ def in_group(message: MaybeInaccessibleMessage) -> bool:
 
 def command_reply(
     command: Command, lang: str, context: BotContext, history: list[Turn] | None = None
-) -> Reply:
+) -> CommandReply:
     """commands.run_command, in Telegram HTML."""
     return run_command(
         context.engine,
@@ -71,7 +71,7 @@ def _burst_key(command: Command) -> str:
 async def send_reply(
     target: MaybeInaccessibleMessage,
     user: User | None,
-    reply: Reply,
+    reply: CommandReply,
     context: BotContext,
     *,
     quote: bool,
@@ -85,7 +85,7 @@ async def send_reply(
 
 
 def _keyboard(
-    reply: Reply, context: BotContext, history: list[Turn] | None
+    reply: CommandReply, context: BotContext, history: list[Turn] | None
 ) -> InlineKeyboardMarkup | None:
     if reply.answer is not None:
         answer = reply.answer
