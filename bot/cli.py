@@ -51,6 +51,7 @@ def answer_json(engine: Engine, answer: Answer) -> str:
             "topics": list(answer.topics),
             "facts": list(answer.facts),
             "candidates": list(answer.candidates),
+            "declined": answer.declined,
             "text": reply.message(Plain),
             "short": reply.short,
         },
@@ -119,11 +120,13 @@ def cmd_console(args: argparse.Namespace) -> int:
 
 def _chat(engine: Engine, lang: str | None, unanswered: UnansweredLog) -> int:
     """The bot without Telegram: each line is a command (/help, /iran, /lang ru...) or a
-    question, answered by commands.run_command with the words of a private chat."""
+    question, answered by commands.run_command with the words of a private chat; /quiz plays."""
     from .commands import DEFAULT_LANG, Command, parse_command, run_command
+    from .quiz_console import ConsoleQuiz, is_quiz_command
     from .render import topic_list
 
     interactive = sys.stdin.isatty()
+    quiz = ConsoleQuiz(engine)
     if interactive:
         print("Ask about Kazakhstan's diplomacy initiatives (Ctrl-D to quit). Topics:")
         print(topic_list(engine.kb, lang or DEFAULT_LANG) + "\n")
@@ -139,6 +142,9 @@ def _chat(engine: Engine, lang: str | None, unanswered: UnansweredLog) -> int:
         text = line.strip()
         if not text:
             continue
+        if is_quiz_command(line):
+            print(quiz.play(line, lang, lambda prompt: _read_answer(prompt, interactive)) + "\n")
+            continue
         command = parse_command(text) or Command("ask", argument=text)
         reply = run_command(engine, command, lang or DEFAULT_LANG, username=CONSOLE_USERNAME,
                             history=history)  # fmt: skip
@@ -151,10 +157,30 @@ def _chat(engine: Engine, lang: str | None, unanswered: UnansweredLog) -> int:
             unanswered.record(reply.answer)
 
 
+def _read_answer(prompt: str, interactive: bool) -> str:
+    """A quiz answer: typed after the prompt, or the next input line, echoed as if typed."""
+    if interactive:
+        try:
+            return input(prompt)
+        except (EOFError, KeyboardInterrupt):
+            return ""
+    answer = sys.stdin.readline().strip()
+    print(prompt + answer)
+    return answer
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .quiz_files import check_quiz
+
     kb = load_knowledge(args.directory or Settings.from_env().knowledge_dir)
     for warning in kb.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    _, problems = check_quiz(kb)
+    if problems:
+        print("error: quiz questions that cannot be asked:", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_BAD_KNOWLEDGE
     print(f"OK: {kb.summary()}")
     return 0
 

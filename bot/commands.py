@@ -20,8 +20,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_LANG = "en"
 # The commands of every fact base; each topic adds its own (/iran, /syria...) unless its id
-# is one of these. /report and /reload are Telegram's, for admins only.
-FIXED_COMMANDS = ("start", "help", "topics", "timeline", "ask", "lang")
+# is one of these. /quiz is played by bot/quiz*.py, not answered here; /report and /reload
+# are Telegram's, for admins only.
+FIXED_COMMANDS = ("start", "help", "topics", "timeline", "ask", "lang", "quiz")
 _YEAR = re.compile(r"\d{4}")
 
 

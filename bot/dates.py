@@ -214,6 +214,9 @@ def _month_words() -> dict[str, int]:
             table[en.lower()] = number
             table[en[:3].lower()] = number
     del table["mar"]  # "mar" is a word; "mar." is March
+    # "май" makes stray forms: "ма" is a Kazakh question particle, "маь" and "маа" nothing
+    for stray in ("ма", "маь", "маа"):
+        del table[stray]
     table["sept"] = 9
     return table
 

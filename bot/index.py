@@ -18,8 +18,10 @@ from .text import (
     LANGS,
     fold_kazakh,
     is_cyrillic,
+    kazakh_skeleton,
     latin_to_cyrillic,
     normalise,
+    skeleton_stems,
     stem_for,
     stems,
     words,
@@ -66,6 +68,9 @@ class Index:
     topic_evidence: dict[str, dict[str, float]] = field(default_factory=dict)
     facts_per_term_in_topic: dict[tuple[str, str], int] = field(default_factory=dict)
     cache: dict[str, Match | None] = field(default_factory=dict)
+    # Kazakh words as skeletons (text.kazakh_skeleton) -> term: Kazakh typed in Latin letters
+    skeletons: dict[str, str] = field(default_factory=dict)
+    skeletons_by_initial: dict[str, list[str]] = field(default_factory=dict)
     # while building: texts and words already taken apart (fact bases repeat them a lot)
     _text_terms: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     _word_terms: dict[tuple[str, str], str | None] = field(default_factory=dict)
@@ -79,10 +84,13 @@ class Index:
             return self._word_terms[key]
         term = None
         if not (word.isdigit() or word in self.lexicon.stop):
-            term = self.lexicon.concept(stem_for(word, lang))
+            term = self.lexicon.concept(stem_for(word, lang), word)
             self.surfaces.setdefault(word, term)
             if lang == "kk":
                 self.surfaces.setdefault(fold_kazakh(word), term)  # typed without Kazakh letters
+                forms = skeleton_stems(kazakh_skeleton(word))
+                self.skeletons.setdefault(forms[0], term)
+                self.skeletons.setdefault(forms[-1], term)
         self._word_terms[key] = term
         return term
 
@@ -137,6 +145,8 @@ class Index:
         self._word_terms.clear()
         for word in self.surfaces:
             self.surfaces_by_initial.setdefault(word[0], []).append(word)
+        for skeleton in self.skeletons:
+            self.skeletons_by_initial.setdefault(skeleton[0], []).append(skeleton)
         self.topic_terms = dict(self.topic_terms)
         self.fact_terms = dict(self.fact_terms)
 
@@ -153,14 +163,46 @@ class Index:
     def _exact(self, word: str) -> str | None:
         if word in self.surfaces:
             return self.surfaces[word]
+        term = self.lexicon.word_concepts.get(word)
+        if term in self.topic_terms:
+            return term
         for stem in stems(word):
             term = self.lexicon.concept(stem)
             if term in self.topic_terms:
                 return term
         return None
 
-    def _fuzzy(self, word: str) -> tuple[str, float] | None:
-        choices = self.surfaces_by_initial.get(word[:1])
+    def resolve_kazakh(self, skeleton: str, fuzzy: bool = True) -> Match | None:
+        """The term a Kazakh word typed in Latin letters means, given as its skeleton;
+        without `fuzzy`, only an exact skeleton or one of its stems."""
+        key = ("\x00" if fuzzy else "\x01") + skeleton  # one cache for every kind of look-up
+        if key not in self.cache:
+            if len(self.cache) >= RESOLVE_CACHE_SIZE:
+                self.cache.clear()
+            self.cache[key] = self._resolve_kazakh(skeleton, fuzzy)
+        return self.cache[key]
+
+    def _resolve_kazakh(self, skeleton: str, fuzzy: bool) -> Match | None:
+        concepts = self.lexicon.kazakh_latin
+        for form in skeleton_stems(skeleton):
+            term = self.skeletons.get(form)
+            if term is None and concepts.get(form, "").startswith("="):
+                term = concepts[form] if concepts[form] in self.topic_terms else None
+            if term is not None:
+                return Match(skeleton, term, 1.0)
+        found = self._fuzzy(skeleton, self.skeletons_by_initial, self.skeletons) if fuzzy else None
+        return Match(skeleton, *found) if found else None
+
+    def _fuzzy(
+        self,
+        word: str,
+        by_initial: dict[str, list[str]] | None = None,
+        terms: dict[str, str] | None = None,
+    ) -> tuple[str, float] | None:
+        """The closest written word within a typo or two, with its similarity."""
+        by_initial = self.surfaces_by_initial if by_initial is None else by_initial
+        terms = self.surfaces if terms is None else terms
+        choices = by_initial.get(word[:1])
         if len(word) < FUZZY_MIN_LENGTH or not choices:
             return None
         # a typo is an edit or two (a swap counts once); "convention" is not "convening"
@@ -173,7 +215,7 @@ class Index:
         ):
             # a three-letter word only by a missing letter ("irn"): "not" is not "non"
             if len(word) > 3 or len(choice) == 4:
-                return self.surfaces[choice], 1 - distance / max(len(word), len(choice))
+                return terms[choice], 1 - distance / max(len(word), len(choice))
         return None
 
     def _resolve(self, word: str) -> Match | None:

@@ -297,13 +297,16 @@ def _any_fact_dated(kb: KnowledgeBase, dates: Iterable[DateQuery]) -> bool:
 def _decline_reply(answer: Answer, kb: KnowledgeBase, markup: Markup) -> Reply:
     """Sorry, and the topics it may have meant; every topic, folded when there are some."""
     lang = answer.lang
+    # one of our topics, asked about what none of its facts holds: say so, and offer the topic
+    detail = answer.declined == "detail_not_in_facts"
     if answer.dates and not answer.candidates and not _any_fact_dated(kb, answer.dates):
         first = markup.escape(t(lang, "no_date", value=_period_label(answer.dates, lang)))
     else:
-        first = markup.escape(t(lang, "decline"))
+        first = markup.escape(t(lang, "decline_detail" if detail else "decline"))
     lines = [first]
     if answer.candidates:
         key = "maybe_topic" if len(answer.candidates) == 1 else "maybe_topics"
+        key = "known_about" if detail else key
         lines.append(markup.escape(t(lang, key)))
         lines += [_topic_line(kb.topics[c], lang, markup) for c in answer.candidates]
     topics = [markup.escape(t(lang, "topics_intro")), topic_list(kb, lang, markup, DECLINE_TOPICS)]

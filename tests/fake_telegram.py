@@ -80,6 +80,7 @@ _INT_KEYS = frozenset(
         "max_connections",
         "open_period",
         "close_date",
+        "correct_option_id",
     }
 )
 # Free text: never coerce, even when the user typed "true" or "[1]".
@@ -102,6 +103,12 @@ _TEXT_KEYS = frozenset(
         "secret_token",
     }
 )
+# sendPoll's limits, as the Bot API documents them
+MAX_POLL_QUESTION = 300
+MIN_POLL_OPTIONS, MAX_POLL_OPTIONS = 2, 12
+MAX_POLL_OPTION = 100
+MAX_POLL_EXPLANATION = 200
+MAX_EXPLANATION_LINE_FEEDS = 2
 _INT_RE = re.compile(r"-?\d+")
 _FLOAT_RE = re.compile(r"-?\d+(\.\d+)?")
 _COMMAND_RE = re.compile(r"/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]{3,32})?")
@@ -210,6 +217,7 @@ class FakeTelegram:
         self.webhook_url = ""
         self.messages: dict[tuple[int | str, int], JSON] = {}  # (chat_id, message_id) -> msg
         self.chats: dict[int | str, JSON] = {}
+        self.polls: dict[str, JSON] = {}  # poll id -> Poll, as sendPoll made it
         self.pending_updates: list[JSON] = []
 
         self._update_ids = itertools.count(1)
@@ -217,6 +225,7 @@ class FakeTelegram:
             lambda: itertools.count(1)
         )
         self._query_ids = itertools.count(1)
+        self._poll_ids = itertools.count(1)
         self._faults: defaultdict[str, deque[_Fault]] = defaultdict(deque)
         self._delays: dict[str, float] = {}
         self._handlers: dict[str, Handler] = {}
@@ -604,6 +613,35 @@ class FakeTelegram:
         }
         return self.send_update({"callback_query": callback_query})
 
+    def send_poll_answer(
+        self,
+        poll_id: str,
+        user_id: int,
+        option_ids: list[int],
+        *,
+        first_name: str = "Test",
+        last_name: str | None = None,
+        language_code: str | None = "en",
+    ) -> JSON | None:
+        """Queue a ``poll_answer`` as Telegram sends it: only for non-anonymous polls the bot
+        sent, and not once the poll is closed (None then, nothing queued)."""
+        poll = self.polls[poll_id]
+        if poll["is_anonymous"] or poll["is_closed"]:
+            return None
+        for option in option_ids:
+            poll["options"][option]["voter_count"] += 1
+        poll["total_voter_count"] += 1
+        user = self.make_user(
+            user_id, first_name=first_name, last_name=last_name, language_code=language_code
+        )
+        answer: JSON = {
+            "poll_id": poll_id,
+            "user": user,
+            "option_ids": list(option_ids),
+            "option_persistent_ids": [poll["options"][i]["persistent_id"] for i in option_ids],
+        }
+        return self.send_update({"poll_answer": answer})
+
     def last_bot_message(self, chat_id: int | str) -> JSON | None:
         """The newest message the bot sent to ``chat_id`` (as stored by the fake)."""
         own = [
@@ -729,6 +767,10 @@ class FakeTelegram:
             chat_id = _require(params, "chat_id")
             chat = self.chats.get(chat_id) or self.make_chat(chat_id)
             return {**chat, "accent_color_id": 0, "max_reaction_count": 11}
+        if name == "sendpoll":
+            return self._send_poll(params)
+        if name == "stoppoll":
+            return self._stop_poll(params)
         if name in ("sendmessage", "forwardmessage") or (
             name.startswith("send") and name not in ("sendchataction", "sendmediagroup")
         ):
@@ -826,6 +868,70 @@ class FakeTelegram:
             message["reply_to_message"] = self._resolve_reply(reply_chat, int(reply_id))
         self.messages[(chat_id, message["message_id"])] = message
         return message
+
+    def _send_poll(self, params: dict[str, Any]) -> JSON:
+        """A Message with a Poll, after the checks Telegram makes on a poll's sizes."""
+        question = _require(params, "question")
+        raw_options = params.get("options") or []
+        options = [o.get("text", "") if isinstance(o, dict) else str(o) for o in raw_options]
+        if not 1 <= utf16_len(question) <= MAX_POLL_QUESTION:
+            raise ApiError(400, "Bad Request: poll question length must be 1-300 characters")
+        if not MIN_POLL_OPTIONS <= len(options) <= MAX_POLL_OPTIONS:
+            raise ApiError(400, "Bad Request: poll must have 2-12 options")
+        if any(not 1 <= utf16_len(o) <= MAX_POLL_OPTION for o in options):
+            raise ApiError(400, "Bad Request: poll options length must be 1-100 characters")
+        kind = params.get("type") or "regular"
+        # Bot API 9.6: correct_option_ids, a list; correct_option_id before it
+        correct = params.get("correct_option_ids")
+        if correct is None and params.get("correct_option_id") is not None:
+            correct = [params["correct_option_id"]]
+        valid = (
+            isinstance(correct, list)
+            and correct == sorted(set(correct))
+            and all(isinstance(i, int) and 0 <= i < len(options) for i in correct)
+        )
+        if kind == "quiz" and not (correct and valid):
+            raise ApiError(400, "Bad Request: wrong correct option ID specified")
+        explanation = params.get("explanation") or ""
+        too_long = utf16_len(explanation) > MAX_POLL_EXPLANATION
+        if too_long or explanation.count("\n") > MAX_EXPLANATION_LINE_FEEDS:
+            raise ApiError(400, "Bad Request: poll explanation is too long")
+        poll: JSON = {
+            "id": str(next(self._poll_ids)),
+            "question": question,
+            "options": [
+                {"text": option, "voter_count": 0, "persistent_id": str(number)}
+                for number, option in enumerate(options)
+            ],
+            "total_voter_count": 0,
+            "is_closed": False,
+            "is_anonymous": params.get("is_anonymous", True) is not False,
+            "type": kind,
+            "allows_multiple_answers": bool(params.get("allows_multiple_answers")),
+            # quizzes never allow a changed answer; polls only when asked for
+            "allows_revoting": kind != "quiz" and bool(params.get("allows_revoting")),
+            "members_only": bool(params.get("members_only")),
+        }
+        if kind == "quiz":
+            poll["correct_option_ids"] = correct
+            if explanation:
+                poll["explanation"] = explanation
+        message = self._send_message({**params, "text": None})
+        message.pop("text", None)
+        message["poll"] = poll
+        self.polls[poll["id"]] = poll
+        return message
+
+    def _stop_poll(self, params: dict[str, Any]) -> JSON:
+        chat_id = _require(params, "chat_id")
+        message = self.messages.get((chat_id, int(_require(params, "message_id"))))
+        if message is None or "poll" not in message:
+            raise ApiError(400, "Bad Request: message with poll to stop not found")
+        poll = self.polls[message["poll"]["id"]]
+        if poll["is_closed"]:
+            raise ApiError(400, "Bad Request: poll has already been closed")
+        poll["is_closed"] = True
+        return poll
 
     def _edit_message(self, params: dict[str, Any]) -> JSON | bool:
         if params.get("inline_message_id"):

@@ -25,7 +25,7 @@ from helpers_core import (
 from bot.engine import Engine
 from bot.evaluate import evaluate
 
-JSON_KEYS = {"topic", "fact", "score", "lang", "text", "short", "candidates"}
+JSON_KEYS = {"topic", "fact", "score", "lang", "text", "short", "candidates", "declined"}
 DATA = REPO_ROOT / "tests" / "data"
 SUMMARY = re.compile(r"^OK: 6 topics, \d+ facts, languages: en, ru, kk$")
 
@@ -185,6 +185,16 @@ def test_ask_json_declined() -> None:
     assert answer["topic"] is None
     assert answer["fact"] is None
     assert answer["text"]
+
+
+def test_ask_json_says_why_it_declined() -> None:
+    questions = "What is the weather in Tehran?\nWho is the OIC's Secretary General?\nIran talks\n"
+    done = run_cli("ask", "--json", "-", stdin=questions)
+    weather, secretary, iran = _json_lines(done.stdout)
+    assert (weather["topic"], weather["declined"], weather["candidates"]) == (None, "off_topic", [])
+    assert (secretary["topic"], secretary["declined"]) == (None, "detail_not_in_facts")
+    assert secretary["candidates"] == ["oic"] and secretary["fact"] is None
+    assert (iran["topic"], iran["declined"]) == ("iran", None)
 
 
 def test_ask_json_candidates_are_topic_ids() -> None:
@@ -361,22 +371,30 @@ def test_eval_lists_misses(tmp_path) -> None:
 ISSUE_TARGETS = {
     "en": 0.97,
     "ru": 0.95,
-    "kk": 0.90,
-    "translit": 0.80,
+    "kk": 0.93,
+    "translit": 0.95,
+    "kk_latin": 0.90,
     "dialogue": 0.95,
-    "off-topic": 0.95,
+    "off-topic": 0.97,
 }
+CORE_SLICES = {"en", "ru", "kk", "translit", "dialogue", "off-topic"}
 
 
 @pytest.mark.parametrize(
     "questions",
-    [DEV_QUESTIONS, DATA / "extra_questions.yaml", DATA / "probe_questions.yaml"],
-    ids=["dev", "extra", "probe"],
+    [
+        DEV_QUESTIONS,
+        DATA / "extra_questions.yaml",
+        DATA / "probe_questions.yaml",
+        DATA / "questions_tune.yaml",
+    ],
+    ids=["dev", "extra", "probe", "tune"],
 )
 def test_question_sets_meet_the_issue_targets(questions: Path) -> None:
-    """The dev set, and the two sets written apart from the matcher to check it generalises."""
+    """The dev set, and the sets written apart from the matcher to check it generalises
+    (questions_tune.yaml is issue 10's set A, the one the matcher was tuned on)."""
     result = evaluate(Engine.load(), questions)
-    assert set(result.slices) == set(ISSUE_TARGETS)
+    assert CORE_SLICES <= set(result.slices) <= set(ISSUE_TARGETS)
     shares = {name: score.share for name, score in result.slices.items()}
     below = {n: f"{s:.1%}" for n, s in shares.items() if s < ISSUE_TARGETS[n]}
     assert not below, f"below target: {below}; misses: {result.misses}"

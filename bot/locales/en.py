@@ -30,6 +30,8 @@ STRINGS = {
     "decline": "Sorry, I can only answer questions about Kazakhstan's diplomacy initiatives, "
     "and I don't know the answer to that one.",
     "did_you_mean": "Did you mean: {value}?",
+    "decline_detail": "I don't know that: the facts I have don't say.",
+    "known_about": "Here is what I do know on this topic:",
     "whole_topic": "The whole topic: {value}",
     "whole_topics": "The topics in full: {value}",
     "whole_timeline": "The timeline: {value}",
@@ -74,4 +76,17 @@ STRINGS = {
     "cmd_timeline": "Dated events in order",
     "cmd_ask": "Ask a question",
     "cmd_lang": "Reply language: en, ru, kk",
+    # quiz
+    "quiz_next": "Next question ➡",
+    "quiz_score": "Your quiz score: {correct} right of {answered}.",
+    "quiz_score_none": "You have not answered a quiz question here yet. Try /quiz.",
+    "quiz_top": "Top players in this chat:",
+    "quiz_top_line": "{rank}. {name}: {correct} of {answered}",
+    "quiz_unknown": "I have no quiz about “{value}”. Try /quiz, a topic (/quiz iran) "
+    "or a year (/quiz 2015).",
+    "quiz_empty": "I have no quiz questions on that yet. Try /quiz.",
+    "quiz_answer_prompt": "Your answer (1–{value}): ",
+    "quiz_right": "Right!",
+    "quiz_wrong": "Not quite: the answer is {value}.",
+    "cmd_quiz": "Quiz: /quiz, /quiz iran, /quiz 2015, /quiz score",
 }

@@ -29,6 +29,8 @@ STRINGS = {
     "decline": "Извините, я отвечаю только на вопросы о дипломатических инициативах Казахстана, "
     "и ответа на этот вопрос у меня нет.",
     "did_you_mean": "Возможно, вы имели в виду: {value}?",
+    "decline_detail": "Этого я не знаю: в моих данных об этом ничего не сказано.",
+    "known_about": "Вот что я знаю по этой теме:",
     "whole_topic": "Вся тема: {value}",
     "whole_topics": "Темы полностью: {value}",
     "whole_timeline": "Хронология: {value}",
@@ -73,4 +75,17 @@ STRINGS = {
     "cmd_timeline": "События по датам",
     "cmd_ask": "Задать вопрос",
     "cmd_lang": "Язык ответов: en, ru, kk",
+    # quiz
+    "quiz_next": "Следующий вопрос ➡",
+    "quiz_score": "Ваш счёт в викторине: {correct} верных из {answered}.",
+    "quiz_score_none": "Вы ещё не отвечали здесь на вопросы викторины. Попробуйте /quiz.",
+    "quiz_top": "Лучшие игроки этого чата:",
+    "quiz_top_line": "{rank}. {name}: {correct} из {answered}",
+    "quiz_unknown": "Викторины на тему «{value}» нет. Попробуйте /quiz, тему (/quiz iran) "
+    "или год (/quiz 2015).",
+    "quiz_empty": "Вопросов викторины на эту тему пока нет. Попробуйте /quiz.",
+    "quiz_answer_prompt": "Ваш ответ (1–{value}): ",
+    "quiz_right": "Верно!",
+    "quiz_wrong": "Неверно: правильный ответ — {value}.",
+    "cmd_quiz": "Викторина: /quiz, /quiz iran, /quiz 2015, /quiz score",
 }

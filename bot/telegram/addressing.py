@@ -46,6 +46,11 @@ def command_of(message: Message) -> Command:
     return parse_command(message.text or "") or Command("")
 
 
+def text_after_command(message: Message) -> str:
+    """Everything after the command, newlines kept (context.args would split them away)."""
+    return command_of(message).argument
+
+
 def names_this_bot(message: Message, username: str) -> bool:
     """/cmd@thisbot: meant for this bot even in a group full of other bots' commands."""
     named = command_of(message).bot

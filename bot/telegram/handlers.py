@@ -13,7 +13,7 @@ from ..commands import Command
 from ..locales import t
 from ..render import Html
 from ..unanswered import report as unanswered_report
-from .addressing import command_of, names_this_bot, question_for_bot
+from .addressing import command_of, names_this_bot, question_for_bot, text_after_command
 from .answering import command_reply, in_group, respond, send_reply
 from .context import BotContext
 from .inline import INLINE_CACHE_SECONDS, inline_results
@@ -50,7 +50,7 @@ async def report(update: Update, context: BotContext) -> None:
     if user is None or user.id not in context.services.admins or in_group(message):
         await unknown_command(update, context)
         return
-    argument = command_of(message).argument
+    argument = text_after_command(message)
     days = int(argument) if argument.isdigit() and int(argument) > 0 else REPORT_DAYS
     summary = unanswered_report(context.services.unanswered, days, REPORT_TOP)
     await reply_html(message, Html.escape(summary[:REPORT_MAX_CHARS]))
