@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from .unanswered import UnansweredLog
 
 EXIT_BAD_KNOWLEDGE = 2
+# The console's /help names the bot as the README does; the conversation keeps as many turns
+# as the Telegram bot's (bot/telegram/conversation.py).
+CONSOLE_USERNAME = "yourbot"
+CONSOLE_TURNS = 5
 
 
 def _engine(args: argparse.Namespace) -> Engine:
@@ -115,6 +119,9 @@ def cmd_console(args: argparse.Namespace) -> int:
 
 
 def _chat(engine: Engine, lang: str | None, unanswered: UnansweredLog) -> int:
+    """The bot without Telegram: each line is a command (/help, /iran, /lang ru...) or a
+    question, answered by commands.run_command with the words of a private chat; /quiz plays."""
+    from .commands import DEFAULT_LANG, Command, parse_command, run_command
     from .quiz_console import ConsoleQuiz, is_quiz_command
     from .render import topic_list
 
@@ -122,8 +129,8 @@ def _chat(engine: Engine, lang: str | None, unanswered: UnansweredLog) -> int:
     quiz = ConsoleQuiz(engine)
     if interactive:
         print("Ask about Kazakhstan's diplomacy initiatives (Ctrl-D to quit). Topics:")
-        print(topic_list(engine.kb, lang or "en") + "\n")
-    context: list[Turn] = []
+        print(topic_list(engine.kb, lang or DEFAULT_LANG) + "\n")
+    history: list[Turn] = []
     while True:
         try:
             line = input("you> ") if interactive else sys.stdin.readline()
@@ -132,16 +139,22 @@ def _chat(engine: Engine, lang: str | None, unanswered: UnansweredLog) -> int:
             return 0
         if not interactive and not line:
             return 0
-        if not line.strip():
+        text = line.strip()
+        if not text:
             continue
         if is_quiz_command(line):
             print(quiz.play(line, lang, lambda prompt: _read_answer(prompt, interactive)) + "\n")
             continue
-        answer = engine.answer(line.strip(), lang, context)
-        if answer.answered:
-            context = [*context[-4:], answer.turn]
-        _emit(engine, answer, False, sys.stdout)
-        unanswered.record(answer)
+        command = parse_command(text) or Command("ask", argument=text)
+        reply = run_command(engine, command, lang or DEFAULT_LANG, username=CONSOLE_USERNAME,
+                            history=history)  # fmt: skip
+        lang = reply.chosen_lang or lang
+        if reply.turn.topics:
+            history = [*history[-(CONSOLE_TURNS - 1) :], reply.turn]
+        sys.stdout.write(reply.text + "\n\n")
+        sys.stdout.flush()
+        if reply.answer is not None:
+            unanswered.record(reply.answer)
 
 
 def _read_answer(prompt: str, interactive: bool) -> str:
@@ -230,8 +243,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ask.set_defaults(func=cmd_ask)
 
-    console = with_knowledge(sub.add_parser("console", help="chat in the terminal"))
-    console.add_argument("--lang", choices=LANGS, help="reply language (default: the question's)")
+    console = with_knowledge(
+        sub.add_parser("console", help="chat in the terminal: questions and the bot's commands")
+    )
+    console.add_argument(
+        "--lang", choices=LANGS, help="reply language, as /lang sets it (default: en)"
+    )
     console.set_defaults(func=cmd_console)
 
     validate = sub.add_parser("validate", help="check a fact base and summarise it")

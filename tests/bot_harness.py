@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import sys
 from collections.abc import Callable
@@ -22,6 +23,8 @@ ServeBot = Callable[..., AbstractAsyncContextManager[Application]]
 
 GROUP = -100500  # a group chat id (negative: the fake infers the type)
 PROBE = f"/help@{BOT_USERNAME}"
+# assert_silent numbers its probes: two within seconds would be one group burst, answered once
+_PROBES = itertools.count(1)
 
 
 async def ask(tg: FakeTelegram, chat_id: int, text: str, **kwargs: Any) -> Call:
@@ -43,7 +46,7 @@ async def assert_silent(tg: FakeTelegram, chat_id: int, send: Any) -> None:
     so once the probe is answered the earlier update was handled, and must have got nothing."""
     before = len(tg.calls_of("sendMessage"))
     send()
-    tg.send_text(chat_id, PROBE, user_id=1001)
+    tg.send_text(chat_id, f"{PROBE} {next(_PROBES)}", user_id=1001)
     calls = await tg.wait_for_calls("sendMessage", before + 1)
     await asyncio.sleep(0.05)  # anything sent for the silent update would have landed by now
     new = tg.calls_of("sendMessage")[before:]

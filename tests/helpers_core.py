@@ -18,7 +18,8 @@ import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE_DIR = REPO_ROOT / "knowledge"
-DEV_QUESTIONS = REPO_ROOT.parent / "shared" / "eval" / "dev_questions.yaml"
+# A copy of the shared dev set, so the suite needs nothing outside the repository.
+DEV_QUESTIONS = REPO_ROOT / "tests" / "data" / "dev_questions.yaml"
 SHIPPED_TOPICS = {"syria", "russia_turkey", "unsc", "oic", "iran", "ukraine"}
 LEAD_CHARS = 150  # the asked-for detail must appear this early in a reply
 

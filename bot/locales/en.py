@@ -56,6 +56,7 @@ STRINGS = {
     "Turkey?",
     "lang_set": "Replies will be in English.",
     "lang_usage": "Choose a language: /lang en, /lang ru or /lang kk.",
+    "help_topics": "Each topic has its own command:",
     "button_timeline": "🗓 Timeline",
     "button_share": "↗ Share",
     "button_related": "→ {value}",

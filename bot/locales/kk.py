@@ -57,6 +57,7 @@ STRINGS = {
     "ask_usage": "Сұрақты командадан кейін жазыңыз, мысалы: /ask Минск саммиттері қашан болды?",
     "lang_set": "Енді қазақша жауап беремін.",
     "lang_usage": "Тілді таңдаңыз: /lang en, /lang ru немесе /lang kk.",
+    "help_topics": "Әр тақырыптың өз командасы бар:",
     "button_timeline": "🗓 Хронология",
     "button_share": "↗ Бөлісу",
     "button_related": "→ {value}",

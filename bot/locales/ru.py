@@ -55,6 +55,7 @@ STRINGS = {
     "ask_usage": "Напишите вопрос после команды, например: /ask Кто помирил Россию и Турцию?",
     "lang_set": "Теперь я буду отвечать по-русски.",
     "lang_usage": "Выберите язык: /lang en, /lang ru или /lang kk.",
+    "help_topics": "У каждой темы своя команда:",
     "button_timeline": "🗓 Хронология",
     "button_share": "↗ Поделиться",
     "button_related": "→ {value}",

@@ -109,21 +109,14 @@ def add_handlers(application: Application, engine: Engine) -> None:
     application.add_handlers(
         [
             # 1. Our commands, as /cmd or /cmd@thisbot; CommandHandler skips /cmd@otherbot.
-            CommandHandler("start", handlers.start, filters=human),
-            CommandHandler("help", handlers.help_command, filters=human),
-            CommandHandler("topics", handlers.topics, filters=human),
-            CommandHandler("timeline", handlers.timeline, filters=human),
-            CommandHandler("ask", handlers.ask, filters=human),
-            CommandHandler("lang", handlers.lang, filters=human),
+            CommandHandler("quiz", quiz.quiz_command, filters=human),  # before the others
+            CommandHandler(FIXED_COMMANDS, handlers.command, filters=human),
             CommandHandler("report", handlers.report, filters=human),  # admins only
             CommandHandler("reload", handlers.reload, filters=human),  # admins only
-            CommandHandler("quiz", quiz.quiz_command, filters=human),
-            # 2. One command per topic of the fact base.
-            CommandHandler(topic_commands, handlers.show_topic, filters=human),
-            # 3. Any other command: a hint in private; in groups it is someone else's.
-            MessageHandler(
-                filters.COMMAND & filters.ChatType.PRIVATE & human, handlers.unknown_command
-            ),
+            # 2. One command per topic of the fact base (reload.py updates this list).
+            CommandHandler(topic_commands, handlers.command, filters=human),
+            # 3. Any other command: a hint in private, and in groups for /cmd@thisbot only.
+            MessageHandler(filters.COMMAND & human, handlers.unknown_command),
             # 4. Text: everything in private; in groups the callback keeps only what is for us.
             MessageHandler(filters.TEXT & ~filters.COMMAND & human, handlers.answer_message),
             # 5. Inline mode and button presses.

@@ -109,15 +109,16 @@ async def reply_html(
     *,
     quote: bool = False,
 ) -> list[Message]:
-    """Send `text` in as many parts as needed; the keyboard goes under the last part."""
+    """Send `text` in as many parts as needed; the keyboard goes under the last part.
+
+    With `quote` (groups) every part replies to `message`, so none floats loose in the chat.
+    """
     parts = split_html(text)
     sent: list[Message] = []
     for number, part in enumerate(parts, start=1):
         markup = keyboard if number == len(parts) else None
         if isinstance(message, Message):
-            sent.append(
-                await message.reply_text(part, reply_markup=markup, do_quote=quote and number == 1)
-            )
+            sent.append(await message.reply_text(part, reply_markup=markup, do_quote=quote))
         else:  # a button under a message too old to reply to: write to the chat instead
             sent.append(
                 await message.get_bot().send_message(message.chat.id, part, reply_markup=markup)
