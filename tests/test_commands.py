@@ -167,7 +167,7 @@ def test_console_speaks_every_command() -> None:
     assert out.count("/ukraine — ") == 2  # in /help and in /topics
     assert out.count("• 2013 — In 2013 Kazakhstan hosted two rounds") == 2  # /iran, timeline
     assert "В 2013 году Казахстан принял у себя" in out  # /ask, after /lang ru
-    assert "Теперь я отвечаю по-русски." in out
+    assert "Теперь я буду отвечать по-русски." in out
     assert "Членство в Совете Безопасности ООН" in out
     assert out.rstrip().endswith("Я не знаю такой команды. Попробуйте /help или /topics.")
     assert "<b>" not in out and "Traceback" not in done.stderr

@@ -171,7 +171,7 @@ async def test_the_same_command_after_the_burst_window_is_answered_again(
 async def test_lang_is_confirmed_to_each_member(tg: FakeTelegram, bot: Application) -> None:
     for user in (ALICE, BOB):
         call = await ask(tg, GROUP, f"/lang@{BOT_USERNAME} ru", user_id=user)
-        assert call.params["text"] == "Теперь я отвечаю по-русски."
+        assert call.params["text"] == "Теперь я буду отвечать по-русски."
         assert call.result["reply_to_message"]["from"]["id"] == user
 
 
