@@ -154,7 +154,7 @@ async def test_kazakh_and_russian_users_get_the_quiz_in_their_language(
     tg.send_poll_answer(poll["id"], ALICE, [poll["correct_option_ids"][0]], language_code="kk")
     await answered(bot, ALICE, ALICE, 1)
     score = await ask(tg, ALICE, "/quiz score", user_id=ALICE, language_code="kk")
-    assert score.params["text"] == "Викторинадағы нәтижеңіз: дұрыс жауап 1, барлығы 1."
+    assert score.params["text"] == "Викторинадағы нәтижеңіз: 1 сұрақтан 1 дұрыс жауап."
 
 
 async def test_next_button_goes_through_the_pool_before_any_repeat(

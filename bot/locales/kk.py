@@ -6,7 +6,7 @@ STRINGS = {
     "focus_when_not": "Қашан: {value} (дереккөзде {asked} емес, осы мерзім көрсетілген).",
     "focus_date_not": "Дереккөзде {asked} емес, {value} көрсетілген.",
     "focus_where": "Қайда: {value}.",
-    "focus_where_unknown": "Дереккөзде мұның қайда өткені айтылмаған.",
+    "focus_where_unknown": "Дереккөзде орны көрсетілмеген.",
     "focus_who": "Кім: {value}.",
     "focus_who_unknown": "Дереккөзде мұны кім жасағаны айтылмаған.",
     "focus_who_unknown_actor": "Дереккөзде мұны кім жасағаны айтылмаған.",
@@ -78,7 +78,7 @@ STRINGS = {
     "cmd_lang": "Жауап тілі: en, ru, kk",
     # quiz
     "quiz_next": "Келесі сұрақ ➡",
-    "quiz_score": "Викторинадағы нәтижеңіз: дұрыс жауап {correct}, барлығы {answered}.",
+    "quiz_score": "Викторинадағы нәтижеңіз: {answered} сұрақтан {correct} дұрыс жауап.",
     "quiz_score_none": "Сіз мұнда викторина сұрақтарына әлі жауап берген жоқсыз. "
     "/quiz деп жазып көріңіз.",
     "quiz_top": "Осы чаттың үздік ойыншылары:",
