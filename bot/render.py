@@ -100,7 +100,10 @@ def fact_line(fact: Fact, lang: str, markup: Markup = Plain, dated: bool = True)
     """A bullet: the fact's date in bold (unless `dated` is False), then its text."""
     date = fact.date.label(lang) if fact.date and dated else None
     text = markup.escape(fact.text.get(lang))
-    return f"{BULLET} {markup.bold(date)} — {text}" if date else f"{BULLET} {text}"
+    if not date:
+        return f"{BULLET} {text}"
+    # a label opens the bullet: «Май 2015 года», not «май 2015 года»
+    return f"{BULLET} {markup.bold(date[:1].upper() + date[1:])} — {text}"
 
 
 def _says_its_date(fact: Fact, lang: str, lead: str | None) -> bool:

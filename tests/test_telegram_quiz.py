@@ -231,3 +231,20 @@ async def test_stray_answers_and_odd_buttons_are_harmless(
             assert call.params["text"] == "I have no quiz questions on that yet. Try /quiz."
     long = await ask(tg, ALICE, "/quiz " + "x" * 5000, user_id=ALICE)
     assert long.params["text"].startswith("I have no quiz about “" + "x" * 60 + "”.")
+
+
+async def test_a_burst_of_quiz_commands_in_a_group_gets_one_poll(
+    tg: FakeTelegram, bot: Application
+) -> None:
+    group = GROUP - 7
+    before = len(tg.calls_of("sendPoll"))
+    for user in range(900, 904):
+        tg.send_text(group, f"/quiz@{BOT_USERNAME}", user_id=user)
+    await tg.wait_for_calls("sendPoll", before + 1)
+    # a different request in the same group is answered: its reply shows all four were handled
+    await ask(tg, group, f"/quiz@{BOT_USERNAME} score", user_id=900)
+    await asyncio.sleep(0.1)
+    assert len(tg.calls_of("sendPoll")) == before + 1
+    # each member's own score is not a repeat of another's
+    other = await ask(tg, group, f"/quiz@{BOT_USERNAME} score", user_id=901)
+    assert other.result["reply_to_message"]["from"]["id"] == 901

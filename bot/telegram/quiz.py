@@ -8,6 +8,7 @@ in a group the chat's top ten.
 
 from __future__ import annotations
 
+import logging
 import random
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +42,8 @@ NEXT_PREFIX = "qz"
 NEXT_PATTERN = rf"^{NEXT_PREFIX}:"
 _QUIZ = "quiz"
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class QuizService:
@@ -70,6 +73,13 @@ async def quiz_command(update: Update, context: BotContext) -> None:
     argument = text_after_command(message)
     lang = reply_language(argument, update.effective_user, context.store)
     request = read_request(argument, context.engine, lang)
+    # Several members tapping /quiz at once get one poll; each still gets their own score.
+    mine = str(update.effective_user.id) if request.score and update.effective_user else ""
+    if in_group(message) and context.services.bursts.is_repeat(
+        message.chat.id, f"/quiz {argument}", mine
+    ):
+        log.info("A group asked for a quiz again within seconds; answered once")
+        return
     if request.score:
         await send_score(update, context, lang)
     elif request.unknown is not None:
