@@ -17,7 +17,7 @@ from helpers_core import REPO_ROOT, run_cli
 from telegram.ext import Application
 
 from bot.cli import CONSOLE_USERNAME
-from bot.commands import Command, parse_command, run_command
+from bot.commands import FIXED_COMMANDS, Command, parse_command, run_command
 from bot.engine import Engine
 from bot.locales import t
 from bot.text import LANGS
@@ -96,6 +96,8 @@ def test_help_lists_every_topic_command_with_its_title(engine: Engine, lang: str
     listed = text.split(t(lang, "help_topics"), 1)[1]
     for topic in engine.kb.topics.values():
         assert f"/{topic.id} — {topic.title.get(lang)}" in listed.splitlines()
+    for command in set(FIXED_COMMANDS) - {"start", "help"}:  # what /help is read to find
+        assert f"\n/{command}" in text, command
 
 
 def test_every_command_answers_in_plain_text(engine: Engine) -> None:
