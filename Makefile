@@ -27,9 +27,11 @@ lint: $(STAMP)
 	$(PY) -m ruff check bot tests
 	$(PY) -m ruff format --check bot tests
 
-## Score the dev question set per slice.
+## Score the dev question set per slice: the shared one when it is beside the clone, else the
+## copy in tests/data (QUESTIONS=FILE scores another set).
+QUESTIONS ?= $(firstword $(wildcard ../shared/eval/dev_questions.yaml) tests/data/dev_questions.yaml)
 eval: $(STAMP)
-	$(PY) -m bot eval ../shared/eval/dev_questions.yaml
+	$(PY) -m bot eval $(QUESTIONS)
 
 ## Benchmarks of issue 4: prints the table and writes benchmarks/RESULTS.md.
 bench: $(STAMP)

@@ -80,9 +80,11 @@ def _clone_fact(fact: dict, serial: int, name: str, rng: random.Random) -> dict:
     if fact.get("date") is not None:
         clone["date"] = str(fact["date"])
     clone["text"] = _localized(fact["text"], name, rng)
-    for detail in ("place", "people", "reason"):
+    for detail in ("place", "reason", "count"):
         if fact.get(detail):
             clone[detail] = _localized(fact[detail], name, rng)
+    if fact.get("who"):  # roles: who acted, hosted, took part...
+        clone["who"] = {role: _localized(text, name, rng) for role, text in fact["who"].items()}
     clone["keywords"] = _keywords(fact.get("keywords"), name, rng)
     return clone
 

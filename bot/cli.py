@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from .unanswered import UnansweredLog
 
 EXIT_BAD_KNOWLEDGE = 2
+# The console's /help names the bot as the README does; the conversation keeps as many turns
+# as the Telegram bot's (bot/telegram/conversation.py).
+CONSOLE_USERNAME = "yourbot"
+CONSOLE_TURNS = 5
 
 
 def _engine(args: argparse.Namespace) -> Engine:
@@ -31,8 +35,10 @@ def _engine(args: argparse.Namespace) -> Engine:
 
 
 def answer_json(engine: Engine, answer: Answer) -> str:
-    from .render import render_answer
+    """`text` is the whole reply as a reader sees it expanded; `short` its part before the fold."""
+    from .render import Plain, render_reply
 
+    reply = render_reply(answer, engine.kb)
     return json.dumps(
         {
             "topic": answer.topic,
@@ -41,22 +47,28 @@ def answer_json(engine: Engine, answer: Answer) -> str:
             "lang": answer.lang,
             "kind": answer.kind,
             "focus": answer.focus,
+            "role": answer.role,
             "topics": list(answer.topics),
             "facts": list(answer.facts),
             "candidates": list(answer.candidates),
-            "text": render_answer(answer, engine.kb),
+            "declined": answer.declined,
+            "text": reply.message(Plain),
+            "short": reply.short,
         },
         ensure_ascii=False,
     )
 
 
-def _emit(engine: Engine, answer: Answer, as_json: bool, out: TextIO) -> None:
-    from .render import render_answer
+def _emit(engine: Engine, answer: Answer, as_json: bool, out: TextIO, full: bool = False) -> None:
+    """One answer: as JSON, as the whole plain text (`full`), or as its short part."""
+    from .render import render_answer, render_reply
 
     if as_json:
         out.write(answer_json(engine, answer) + "\n")
-    else:
+    elif full:
         out.write(render_answer(answer, engine.kb) + "\n\n")
+    else:
+        out.write(render_reply(answer, engine.kb).short + "\n\n")
     out.flush()
 
 
@@ -79,7 +91,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     out = sys.stdout
     if args.question != ["-"]:
         question = " ".join(args.question)
-        _emit(engine, engine.answer(question, args.lang), args.json, out)
+        _emit(engine, engine.answer(question, args.lang), args.json, out, args.full)
         return 0
     if args.dialogue:
         for conversation in _conversations(sys.stdin):
@@ -87,11 +99,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
             for question in conversation:
                 answer = engine.answer(question, args.lang, context)
                 context.append(answer.turn)
-                _emit(engine, answer, args.json, out)
+                _emit(engine, answer, args.json, out, args.full)
         return 0
     for line in sys.stdin:
         if line.strip():
-            _emit(engine, engine.answer(line.strip(), args.lang), args.json, out)
+            _emit(engine, engine.answer(line.strip(), args.lang), args.json, out, args.full)
     return 0
 
 
@@ -107,13 +119,18 @@ def cmd_console(args: argparse.Namespace) -> int:
 
 
 def _chat(engine: Engine, lang: str | None, unanswered: UnansweredLog) -> int:
+    """The bot without Telegram: each line is a command (/help, /iran, /lang ru...) or a
+    question, answered by commands.run_command with the words of a private chat; /quiz plays."""
+    from .commands import DEFAULT_LANG, Command, parse_command, run_command
+    from .quiz_console import ConsoleQuiz, is_quiz_command
     from .render import topic_list
 
     interactive = sys.stdin.isatty()
+    quiz = ConsoleQuiz(engine)
     if interactive:
         print("Ask about Kazakhstan's diplomacy initiatives (Ctrl-D to quit). Topics:")
-        print(topic_list(engine.kb, lang or "en") + "\n")
-    context: list[Turn] = []
+        print(topic_list(engine.kb, lang or DEFAULT_LANG) + "\n")
+    history: list[Turn] = []
     while True:
         try:
             line = input("you> ") if interactive else sys.stdin.readline()
@@ -122,19 +139,48 @@ def _chat(engine: Engine, lang: str | None, unanswered: UnansweredLog) -> int:
             return 0
         if not interactive and not line:
             return 0
-        if not line.strip():
+        text = line.strip()
+        if not text:
             continue
-        answer = engine.answer(line.strip(), lang, context)
-        if answer.answered:
-            context = [*context[-4:], answer.turn]
-        _emit(engine, answer, False, sys.stdout)
-        unanswered.record(answer)
+        if is_quiz_command(line):
+            print(quiz.play(line, lang, lambda prompt: _read_answer(prompt, interactive)) + "\n")
+            continue
+        command = parse_command(text) or Command("ask", argument=text)
+        reply = run_command(engine, command, lang or DEFAULT_LANG, username=CONSOLE_USERNAME,
+                            history=history)  # fmt: skip
+        lang = reply.chosen_lang or lang
+        if reply.turn.topics:
+            history = [*history[-(CONSOLE_TURNS - 1) :], reply.turn]
+        sys.stdout.write(reply.text + "\n\n")
+        sys.stdout.flush()
+        if reply.answer is not None:
+            unanswered.record(reply.answer)
+
+
+def _read_answer(prompt: str, interactive: bool) -> str:
+    """A quiz answer: typed after the prompt, or the next input line, echoed as if typed."""
+    if interactive:
+        try:
+            return input(prompt)
+        except (EOFError, KeyboardInterrupt):
+            return ""
+    answer = sys.stdin.readline().strip()
+    print(prompt + answer)
+    return answer
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .quiz_files import check_quiz
+
     kb = load_knowledge(args.directory or Settings.from_env().knowledge_dir)
     for warning in kb.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    _, problems = check_quiz(kb)
+    if problems:
+        print("error: quiz questions that cannot be asked:", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_BAD_KNOWLEDGE
     print(f"OK: {kb.summary()}")
     return 0
 
@@ -188,14 +234,21 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--lang", choices=LANGS, help="reply language (default: the question's)")
     ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
     ask.add_argument(
+        "--full", action="store_true", help="print the whole reply, not only its short part"
+    )
+    ask.add_argument(
         "--dialogue",
         action="store_true",
         help="with -, read conversations: consecutive lines are turns, an empty line starts anew",
     )
     ask.set_defaults(func=cmd_ask)
 
-    console = with_knowledge(sub.add_parser("console", help="chat in the terminal"))
-    console.add_argument("--lang", choices=LANGS, help="reply language (default: the question's)")
+    console = with_knowledge(
+        sub.add_parser("console", help="chat in the terminal: questions and the bot's commands")
+    )
+    console.add_argument(
+        "--lang", choices=LANGS, help="reply language, as /lang sets it (default: en)"
+    )
     console.set_defaults(func=cmd_console)
 
     validate = sub.add_parser("validate", help="check a fact base and summarise it")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
@@ -33,8 +33,15 @@ MONTHS_KK = [
 ]  # fmt: skip
 PART_LABELS = {
     "en": {"early": "early {y}", "mid": "mid-{y}", "late": "late {y}"},
-    "ru": {"early": "начало {y}", "mid": "середина {y}", "late": "конец {y}"},
+    "ru": {"early": "начало {y} года", "mid": "середина {y} года", "late": "конец {y} года"},
     "kk": {"early": "{y} жылдың басы", "mid": "{y} жылдың ортасы", "late": "{y} жылдың соңы"},
+}
+SCHEDULED_LABELS = {"en": "scheduled", "ru": "запланированная дата", "kk": "жоспарланған күн"}
+# A bare year in a sentence: "2016 год", "2016 жыл"; two years: "2017–2018 годы"
+YEAR_LABELS = {
+    "en": ("{y}", "{a}–{b}"),
+    "ru": ("{y} год", "{a}–{b} годы"),
+    "kk": ("{y} жыл", "{a}–{b} жылдар"),
 }
 
 
@@ -66,33 +73,41 @@ class DatePoint:
             return date(self.year, month, self.day)
         return date(self.year, month, calendar.monthrange(self.year, month)[1])
 
-    def label(self, lang: str) -> str:
-        """The point as people write it: '23 January 2017', 'май 2015', '2017 жылғы 23 қаңтар'."""
+    def label(self, lang: str, *, with_year: bool = True) -> str:
+        """The point as a native reader writes it in a sentence or a chronology.
+
+        '23 January 2017', '23 января 2017 года', '2017 жылғы 23 қаңтар'; 'май 2015 года';
+        '2016 год', '2016 жыл'. Without the year, only the day and month ('23 января', 'май'),
+        for the first end of a range within one year.
+        """
+        lang = lang if lang in YEAR_LABELS else "en"
         y = self.year
         if self.part:
-            return PART_LABELS.get(lang, PART_LABELS["en"])[self.part].format(y=y)
+            return PART_LABELS[lang][self.part].format(y=y)
         if self.month is None:
-            return str(y)
+            return YEAR_LABELS[lang][0].format(y=y)
         m = self.month - 1
         if lang == "ru":
-            if self.day:
-                return f"{self.day} {MONTHS_RU_GEN[m]} {y}"
-            return f"{MONTHS_RU_NOM[m]} {y}"
+            day_month = f"{self.day} {MONTHS_RU_GEN[m]}" if self.day else MONTHS_RU_NOM[m]
+            return f"{day_month} {y} года" if with_year else day_month
         if lang == "kk":
-            if self.day:
-                return f"{y} жылғы {self.day} {MONTHS_KK[m]}"
-            return f"{y} жылғы {MONTHS_KK[m]}"
-        if self.day:
-            return f"{self.day} {MONTHS_EN[m]} {y}"
-        return f"{MONTHS_EN[m]} {y}"
+            day_month = f"{self.day} {MONTHS_KK[m]}" if self.day else MONTHS_KK[m]
+            return f"{y} жылғы {day_month}" if with_year else day_month
+        day_month = f"{self.day} {MONTHS_EN[m]}" if self.day else MONTHS_EN[m]
+        return f"{day_month} {y}" if with_year else day_month
 
 
 @dataclass(frozen=True)
 class DateSpan:
-    """A fact's date: one point, or an interval between two points."""
+    """A fact's date: one point, or an interval between two points.
+
+    `scheduled`: the source gives the date something was planned for, and nothing of whether
+    it happened ("scheduled for February 8"); the label says so wherever the date is shown.
+    """
 
     start: DatePoint
     end: DatePoint | None = None
+    scheduled: bool = field(default=False, compare=False)  # the same days, however qualified
 
     @cached_property
     def first_day(self) -> date:
@@ -103,9 +118,33 @@ class DateSpan:
         return (self.end or self.start).last_day
 
     def label(self, lang: str) -> str:
-        if self.end is None:
-            return self.start.label(lang)
-        return f"{self.start.label(lang)}–{self.end.label(lang)}"
+        """A point, or a range as written in the language: '2017–2018 годы',
+        '2014 – начало 2015 года', '2014 жыл – 2015 жылдың басы', 'May–October 2015'."""
+        label = self._label(lang)
+        if self.scheduled:
+            return f"{label} ({SCHEDULED_LABELS.get(lang, SCHEDULED_LABELS['en'])})"
+        return label
+
+    def _label(self, lang: str) -> str:
+        start, end = self.start, self.end
+        if end is None:
+            return start.label(lang)
+        lang = lang if lang in YEAR_LABELS else "en"
+        if start.month is None and start.part is None and end.month is None and end.part is None:
+            return YEAR_LABELS[lang][1].format(a=start.year, b=end.year)
+        same_year = start.year == end.year and start.month and end.month
+        if lang == "kk":
+            # the year leads in Kazakh: "2015 жылғы мамыр – қазан"
+            right = end.label(lang, with_year=not same_year)
+            return f"{start.label(lang)} – {right}"
+        if lang == "ru":
+            # one "года" for both ends: "2014 – начало 2015 года", "май – октябрь 2015 года"
+            left = start.label(lang, with_year=not same_year)
+            left = left.removesuffix(" года").removesuffix(" год")
+            return f"{left} – {end.label(lang)}"
+        left = start.label(lang, with_year=not same_year)
+        dash = " – " if same_year and (start.day or end.day) else "–"  # "May–October 2015"
+        return f"{left}{dash}{end.label(lang)}"
 
     def __str__(self) -> str:
         return self.label("en")
@@ -138,7 +177,7 @@ def parse_point(text: str) -> DatePoint:
     if not match:
         raise ValueError(
             f"unknown date format {text!r}: use YYYY, YYYY-MM, YYYY-MM-DD, "
-            "'early|mid|late YYYY', or START/END"
+            "'early|mid|late YYYY', or START/END, each after 'scheduled ' for a planned date"
         )
     if match["part"]:
         return DatePoint(int(match["py"]), part=match["part"])
@@ -150,8 +189,11 @@ def parse_point(text: str) -> DatePoint:
 
 
 def parse_date_spec(text: str | int) -> DateSpan:
-    """Parse a fact's date: a point or 'START/END'."""
+    """Parse a fact's date: a point or 'START/END', after 'scheduled ' for a planned date."""
     raw = str(text).strip()
+    if raw.lower().startswith("scheduled "):
+        span = parse_date_spec(raw[len("scheduled ") :])
+        return DateSpan(span.start, span.end, scheduled=True)
     if "/" in raw:
         left, _, right = raw.partition("/")
         span = DateSpan(parse_point(left), parse_point(right))
@@ -198,10 +240,10 @@ class DateQuery:
         return 0.0
 
     def label(self, lang: str) -> str:
+        """The period as the reply names it; a month without a year: 'январь', '23 қаңтар'."""
         if self.span is not None:
             return self.span.label(lang)
-        label = DatePoint(2000, self.month, self.day).label(lang)
-        return label.replace("2000 жылғы ", "").replace(" 2000", "")
+        return DatePoint(2000, self.month, self.day).label(lang, with_year=False)
 
 
 def _month_words() -> dict[str, int]:
@@ -214,6 +256,9 @@ def _month_words() -> dict[str, int]:
             table[en.lower()] = number
             table[en[:3].lower()] = number
     del table["mar"]  # "mar" is a word; "mar." is March
+    # "май" makes stray forms: "ма" is a Kazakh question particle, "маь" and "маа" nothing
+    for stray in ("ма", "маь", "маа"):
+        del table[stray]
     table["sept"] = 9
     return table
 
@@ -230,6 +275,10 @@ _DAY_MONTH = re.compile(
 _MONTH_DAY = re.compile(rf"\b({_MONTH_WORD})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\d)")
 _ISO = re.compile(rf"\b({_YEAR})-(\d{{2}})(?:-(\d{{2}}))?\b")
 _YEAR_ONLY = re.compile(rf"(?<![\d+])({_YEAR})(?![\d+])")
+_YEAR_WORD = re.compile(
+    r"\s*(?:-?(?:м|й|го)\s+)?(?:год(?:а|у|ом|е|ы|ов|ах|ам)?|гг?\.|жыл(?:ы|ғы|дың|дары|дардағы|"
+    r"дан|ға|да|дар|дардың|дарда)?|ж\.)(?![а-яёәғқңөұүһі])"
+)
 
 
 def month_number(word: str, *, beside_number: bool = False) -> int | None:
@@ -253,8 +302,15 @@ def find_dates(text: str) -> tuple[list[DateQuery], str]:
     rest = text
 
     def cut(start: int, end: int) -> None:
-        """Blank out a span; the text keeps its length, so later positions stay valid."""
+        """Blank out a span; the text keeps its length, so later positions stay valid.
+
+        A year takes the word "year" after it along ("в 2015 году", "2015 жылы"): that word
+        is part of the date, not a "when" question ("в каком году?" has no number).
+        """
         nonlocal rest
+        if rest[start:end].rstrip()[-1:].isdigit():
+            year_word = _YEAR_WORD.match(rest, end)
+            end = year_word.end() if year_word else end
         rest = rest[:start] + " " * (end - start) + rest[end:]
 
     for match in list(_ISO.finditer(rest)):

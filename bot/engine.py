@@ -17,10 +17,24 @@ from pathlib import Path
 
 from .dates import DateQuery, find_dates
 from .index import Index, Match, build_index, pair_term
-from .lexicon import Lexicon, load_lexicon
+from .lexicon import MAX_PHRASE, Lexicon, load_lexicon
 from .loader import KnowledgeBase, load_knowledge
 from .schema import Fact, Topic
-from .text import LANGS, detect_language, is_cyrillic, latin_to_cyrillic, normalise, stems, words
+from .text import (
+    KAZAKH_APOSTROPHE,
+    KAZAKH_LATIN_LETTERS,
+    LANGS,
+    detect_language,
+    is_cyrillic,
+    kazakh_latin_skeleton,
+    kazakh_skeleton,
+    latin_to_cyrillic,
+    latin_words,
+    normalise,
+    skeleton_stems,
+    stems,
+    words,
+)
 
 # One fixed decline threshold on the confidence (0..1) of every answer.
 DECLINE_BELOW = 0.6
@@ -43,9 +57,26 @@ SURE_SHARE = 0.6
 CONTEXT_PRIOR = 0.6
 # The best topic needs one word (or pair) saying at least this much for it, not only generic words.
 TOPICAL_EVIDENCE = 0.3
-# A fact whose date matches the question's is worth this much evidence for its topic.
-DATE_WEIGHT = 1.0
+# A fact whose date matches the question's is worth this much evidence for its topic: less
+# than a word that names it, so "Iran talks 2015" is about Iran (with a wrong date).
+DATE_WEIGHT = 0.7
 MAX_TOPICS = 3
+# What holding the asked detail (a date for "when"...) is worth to a fact, next to its words.
+FOCUS_BONUS = 1.0
+# How far (in words) a loose question word ("what") reaches for what it asks about.
+LOOSE_REACH = 3
+# A word of the sentences around the question ("My daughter is writing an essay.") weighs this
+# much against the answer, next to a word of the question itself.
+CONTEXT_WEIGHT = 0.25
+# An unknown word beside two words that name the topic weighs this much: likely chatter.
+UNKNOWN_BESIDE_SHARP = 0.5
+# What a word of the context says for a topic, next to a word of the question.
+CONTEXT_EVIDENCE = 0.3
+# ... and all of them together no more than this much.
+CONTEXT_CAP = 0.5
+# Why a question was declined: nothing of ours was asked about; one of our topics was, but no
+# fact holds the asked detail; or the question was on our ground but not clear enough.
+DECLINE_REASONS = ("off_topic", "detail_not_in_facts", "unsure")
 # Words whose kind (function word, off-domain...) is remembered; past this, forgotten at once.
 _MEMO_SIZE = 65536
 # Words that join two subjects: "Iran and Ukraine", "Иран и Украина", "Иран мен Украина".
@@ -67,6 +98,7 @@ CONJUNCTIONS = frozenset(
         "немесе",
     }
 )
+CONJUNCTIONS = CONJUNCTIONS | {kazakh_skeleton(word) for word in CONJUNCTIONS}  # Latin-typed
 # Words that may stand between a role and its country: "the president of Iran".
 LINK_WORDS = frozenset({"the", "of", "a", "an", "'s", "s"})
 
@@ -92,6 +124,9 @@ class Answer:
     candidates: tuple[str, ...] = ()
     focus: str | None = None
     dates: tuple[DateQuery, ...] = ()
+    # why a declined answer was declined: one of DECLINE_REASONS, None when answered
+    declined: str | None = None
+    role: str | None = None  # a "who" question's role: "actor", "host", "parties", "organisers"
 
     @property
     def answered(self) -> bool:
@@ -112,10 +147,16 @@ class Answer:
 
 @dataclass
 class Analysis:
-    """A question taken apart: language, asked-for detail, dates, and its words resolved."""
+    """A question taken apart: language, asked-for detail, dates, and its words resolved.
+
+    In a message of several sentences, the question is the sentence that asks (with what it
+    needs before it); the other sentences are context ("My daughter is writing an essay..."):
+    their words say which topic is meant as much as any, but weigh little against the answer.
+    """
 
     lang: str
     focus: str | None = None
+    role: str | None = None
     followup: bool = False
     dates: list[DateQuery] = field(default_factory=list)
     matches: list[Match] = field(default_factory=list)
@@ -124,10 +165,27 @@ class Analysis:
     named_unknown: list[str] = field(default_factory=list)  # "Libya", "Messi": the subject
     off_domain: list[str] = field(default_factory=list)
     conjunction: bool = False  # "Iran and Ukraine": the question may be about several topics
+    context_matches: set[int] = field(default_factory=set)  # positions in `matches`
+    context_pairs: set[int] = field(default_factory=set)  # positions in `pairs`
+    context_unknown: int = 0  # unknown words of the context sentences
+    context_off_domain: int = 0
+    kazakh_latin: bool = False  # Kazakh typed in Latin letters
+    words: list[str] = field(default_factory=list)  # as written, lower case
+    # the thing a question word asks about is a word the fact base never uses:
+    # "Who is the *Secretary* General", "неше *тармақ*"
+    unknown_head: bool = False
+    head_term: str | None = None  # the term of what a who/which/how-many word asks about
 
     @property
     def empty(self) -> bool:
-        return not (self.matches or self.unknown or self.off_domain or self.dates)
+        return not (
+            self.matches
+            or self.unknown
+            or self.off_domain
+            or self.dates
+            or self.context_unknown
+            or self.context_off_domain
+        )
 
     @property
     def foreign_weight(self) -> float:
@@ -146,6 +204,14 @@ class Engine:
         self.lexicon = lexicon or load_lexicon()
         self.index: Index = build_index(kb, self.lexicon, previous and previous.index)
         self.dated = DatedFacts(kb)
+        # the facts that state a count (in their count field, or in words: "two", "millions",
+        # "the second round"): a topic without one cannot answer "how many"
+        numbers = self.lexicon.numbers
+        self.counted = frozenset(
+            fact.id
+            for _, fact in kb.facts.values()
+            if fact_detail(fact, "how_many") or numbers.intersection(words(normalise(fact.text.en)))
+        )
         self._kinds: dict[str, str | None] = {}  # _classify's answers: words to kinds
 
     @classmethod
@@ -165,7 +231,8 @@ class Engine:
     # --- reading the question -----------------------------------------------------------------
 
     def _classify(self, word: str) -> str | None:
-        """'focus:KIND', 'followup', 'stop' or 'off' for a function word; None for content."""
+        """'ask:KIND', 'focus:KIND', 'which', 'followup', 'stop' or 'off' for a function word;
+        None for content."""
         kinds = self._kinds  # most words of a question were seen in earlier questions
         if word not in kinds:
             if len(kinds) >= _MEMO_SIZE:
@@ -175,10 +242,13 @@ class Engine:
 
     def _classify_afresh(self, word: str) -> str | None:
         lex = self.lexicon
+        if word in lex.which:  # before the stems: "қайда" is a question word, "қай" is not
+            return "loose" if word in lex.loose else "which"
         forms = (word, *stems(word))
-        for form in forms:
-            if form in lex.focus:
-                return f"focus:{lex.focus[form]}"
+        for kind, table in (("ask", lex.asks), ("focus", lex.focus)):
+            for form in forms:
+                if form in table:
+                    return f"{kind}:{table[form]}"
         if word in lex.followup:
             return "followup"
         # the word as written decides before its stems: "founded" is off-domain, "found" is not
@@ -189,51 +259,214 @@ class Engine:
                 return "off"
         return None
 
+    def _read(self, word: str, english: bool) -> tuple[str | None, Match | None]:
+        """A word's kind (see _classify), or else the term it resolves to."""
+        if word in self.lexicon.numbers and word not in self.index.surfaces:
+            return "stop", None  # "the three Minsk summits": a count, weighed like a date
+        kind = self._classify(word)
+        if kind is not None:
+            return kind, None
+        match = self.index.resolve(word)
+        if english and match is not None and match.translit:
+            match = None  # an English word, not Russian typed in Latin letters
+        if (match is None or match.similarity < 1) and _latin(word) and not english:
+            # Russian in Latin letters: "kogda", "v", "pogoda" beat a fuzzy guess
+            kind = self._classify(latin_to_cyrillic(word))
+            match = None if kind else match
+        return kind, match
+
+    def _read_kazakh_latin(self, word: str) -> tuple[str, str | None, Match | None]:
+        """A word of Kazakh typed in Latin letters: its skeleton, and its kind or term.
+
+        Names and acronyms the fact base writes in Latin letters ("JCPOA", "P5+1") stay as
+        they are; every other word is read as Kazakh.
+        """
+        lex, index = self.lexicon.kazakh_latin, self.index
+        skeleton = kazakh_latin_skeleton(word)
+        kind = lex.get(skeleton)
+        if kind is not None and not kind.startswith("="):
+            return skeleton, kind, None
+        match = index.resolve_kazakh(skeleton, fuzzy=False)
+        if match is None and word in index.surfaces:
+            match = index.resolve(word)
+        if match is None:
+            for form in skeleton_stems(skeleton)[1:]:
+                kind = lex.get(form)
+                if kind is not None and not kind.startswith("="):
+                    return skeleton, kind, None
+            match = index.resolve_kazakh(skeleton)
+        if match is None and word.isalpha():
+            kind = self._classify(word)  # an English word among the Kazakh ones
+            kind = kind if kind in ("stop", "off") else None
+        return skeleton, kind, match
+
+    def reads_kazakh_latin(self, text: str) -> bool:
+        """Whether a Latin-letter text is Kazakh: more of its words are Kazakh than English
+        or Russian typed in Latin letters, or it uses letters only Kazakh Latin has."""
+        if is_cyrillic(text):
+            return False
+        lex, index = self.lexicon, self.index
+        special = any(ch in KAZAKH_LATIN_LETTERS for ch in text) or bool(
+            KAZAKH_APOSTROPHE.search(text)
+        )
+        kazakh = 2 if special else 0
+        english = russian = 0
+        for word in latin_words(text):
+            if word.isdigit():
+                continue
+            skeleton = kazakh_latin_skeleton(word)
+            kind = self._classify(word)
+            is_english = kind is not None or (
+                word in index.surfaces and not is_cyrillic(index.surfaces[word])
+            )
+            forms = skeleton_stems(skeleton)
+            is_kazakh = forms[0] in lex.kazakh_markers or (
+                len(forms) > 1 and forms[-1] in lex.kazakh_markers
+            )
+            if not is_kazakh and not is_english:
+                is_kazakh = index.resolve_kazakh(skeleton, fuzzy=False) is not None
+            if is_kazakh and is_english:
+                continue  # a name both write alike ("Astana"), or a word of both
+            if is_kazakh:
+                kazakh += 1
+            elif is_english:
+                english += 1
+            elif word.isalpha() and self._classify(latin_to_cyrillic(word)) == "stop":
+                russian += 1
+        return kazakh >= 2 and kazakh > english and kazakh > russian
+
     def analyse(self, question: str) -> Analysis:
         text = normalise(question)
         analysis = Analysis(lang=detect_language(question))
         analysis.dates, rest = find_dates(text)
-        last_match: Match | None = None  # pairs are made of adjacent content words only
-        found = words(rest)
+        analysis.kazakh_latin = self.reads_kazakh_latin(rest)
+        if analysis.kazakh_latin:
+            analysis.lang = "kk"
+        sentences = _sentences(rest)
+        found: list[str] = []  # the words as written
+        read: list[tuple[str | None, Match | None]] = []
+        keys: list[str] = []  # the words as the lexicon's phrases spell them
+        where: list[int] = []  # each word's sentence
+        english = False
+        if not analysis.kazakh_latin:
+            found = [w for _, ws in sentences for w in words(ws)]
+            english = self._plainly_english(found)
+        for number, (_, sentence) in enumerate(sentences):
+            if analysis.kazakh_latin:
+                for word in latin_words(sentence):
+                    skeleton, kind, match = self._read_kazakh_latin(word)
+                    found.append(word)
+                    keys.append(skeleton)
+                    read.append((kind, match))
+                    where.append(number)
+            else:
+                for word in words(sentence):
+                    keys.append(word)
+                    read.append(self._read(word, english))
+                    where.append(number)
+        phrased = _read_phrases(keys, read, self.lexicon, self.index)
+        clause, asking = _clause(sentences, where, read)
         named = _named_words(question)
-        analysis.conjunction = "," in rest or "&" in rest or bool(CONJUNCTIONS.intersection(found))
-        foreign_roles = self._foreign_roles(found)
-        english = self._plainly_english(found)
+        analysis.words = found
+        analysis.conjunction = "," in rest or "&" in rest or bool(CONJUNCTIONS.intersection(keys))
+        foreign_roles = set() if analysis.kazakh_latin else self._foreign_roles(found) - phrased
+        kinds: list[str] = []  # each word as the question's shape sees it: see _unknown_head
+        asked: list[str] = []  # question words in the clause, in order
+        nouns: list[str] = []  # focus nouns in the clause
+        last_match: Match | None = None  # pairs are made of adjacent content words only
+        skip = False
         for position, word in enumerate(found):
-            kind = "off" if position in foreign_roles else self._classify(word)
-            match = None
-            if kind is None:
-                match = self.index.resolve(word)
-                if english and match is not None and match.translit:
-                    match = None  # an English word, not Russian typed in Latin letters
-                if (match is None or match.similarity < 1) and _latin(word) and not english:
-                    # Russian in Latin letters: "kogda", "v", "pogoda" beat a fuzzy guess
-                    kind = self._classify(latin_to_cyrillic(word))
-                    match = None if kind else match
-            if kind and kind.startswith("focus:"):
-                analysis.focus = analysis.focus or kind.removeprefix("focus:")
+            kind, match = read[position]
+            in_clause = where[position] in clause
+            in_asking = where[position] in asking
+            if position in foreign_roles:
+                kind, match = "off", None
+            if skip:
+                skip = False
+                kinds.append("word")
+                continue
+            number = word in self.lexicon.numbers or keys[position] in self.lexicon.numbers
+            kinds.append("fn" if number else _shape(kind, match, in_clause))
+            # "which year", "қай жылы", "how many years": the next word says what is asked
+            if kind in ("which", "loose", "ask:how_many"):
+                after = position + 1
+                while after in phrased and read[after][0] == "stop":  # "many" of "how many"
+                    after += 1
+                following = read[after][0] if after < len(read) else None
+                if following and following.startswith(("ask:", "focus:")):
+                    kind, skip = "ask:" + following.split(":", 1)[1], after == position + 1
+                elif kind in ("which", "loose"):
+                    kind = "stop"
+            if kind and kind.startswith(("ask:", "focus:")):
+                if in_asking:
+                    (asked if kind.startswith("ask:") else nouns).append(kind.split(":", 1)[1])
             elif kind == "followup":
-                analysis.followup = True
+                analysis.followup = analysis.followup or in_asking
             elif kind == "off":
-                analysis.off_domain.append(word)
+                if in_clause:
+                    analysis.off_domain.append(word)
+                else:
+                    analysis.context_off_domain += 1
             elif kind == "stop" or word.isdigit():
                 continue  # function words do not break a pair: "council of security"
             elif match is not None:
+                if not in_clause:
+                    analysis.context_matches.add(len(analysis.matches))
                 analysis.matches.append(match)
                 previous = analysis.matches[-2] if len(analysis.matches) > 1 else None
                 if previous is not None and previous is last_match:
                     pair = pair_term(previous.term, match.term)
                     if pair in self.index.topic_terms:
                         similarity = min(previous.similarity, match.similarity)
+                        if not in_clause:
+                            analysis.context_pairs.add(len(analysis.pairs))
                         analysis.pairs.append(Match(f"{previous.word} {word}", pair, similarity))
                 last_match = match
                 continue
-            else:
+            elif in_clause:
                 analysis.unknown.append(word)
                 if word in named:
                     analysis.named_unknown.append(word)
+            else:
+                analysis.context_unknown += 1
             last_match = None
+        head = _head(kinds, analysis.lang == "kk")
+        if head is not None:
+            analysis.unknown_head = kinds[head[0]] == "unknown"
+            match = read[head[0]][1]
+            analysis.head_term = match.term if match is not None and head[1] else None
+        # the question word nearest the verb decides: Kazakh puts the verb last, the others
+        # ask first ("When and where..." asks when)
+        if asked:
+            analysis.focus = asked[-1] if analysis.lang == "kk" else asked[0]
+        elif nouns:
+            analysis.focus = nouns[0]
+        analysis.role = self._role(found, analysis.focus)
         return analysis
+
+    def _role(self, found: list[str], focus: str | None) -> str | None:
+        """For "who", the role asked about: the one whose word stands nearest a "who" word.
+
+        "кім қабылдады" asks for the host, "who took part" for the parties.
+        """
+        if focus != "who":
+            return None
+        lex = self.lexicon
+        kinds = [self._classify(word) or "" for word in found]
+        whos = [i for i, kind in enumerate(kinds) if kind in ("ask:who", "focus:who")]
+        roles = []
+        for position, word in enumerate(found):
+            ahead = (tuple(found[position : position + n]) for n in (3, 2, 1))
+            label = next((lex.phrases[key] for key in ahead if key in lex.phrases), None)
+            if label is None:
+                form = next((f for f in (word, *stems(word)) if f in lex.asked_roles), None)
+                label = f"role:{lex.asked_roles[form]}" if form else None
+            if label and label.startswith("role:"):
+                roles.append((position, label.removeprefix("role:")))
+        if not roles:
+            return None
+        nearest = min(roles, key=lambda r: min((abs(r[0] - w) for w in whos), default=r[0]))
+        return nearest[1]
 
     def _plainly_english(self, found: list[str]) -> bool:
         """An English function word that is no Russian one in Latin letters ("the", "does",
@@ -266,9 +499,21 @@ class Engine:
 
     def _topic_scores(self, analysis: Analysis) -> dict[str, float]:
         scores: dict[str, float] = {}
-        for match in analysis.matches + analysis.pairs:
-            for topic, evidence in self.index.topic_evidence.get(match.term, {}).items():
-                scores[topic] = scores.get(topic, 0.0) + match.similarity * evidence
+        # the question's own words first; the context's then weigh in only for the topics the
+        # question points at, or for any when it names none ("Did he?")
+        context_scores: dict[str, float] = {}
+        for found, context in (
+            (analysis.matches, analysis.context_matches),
+            (analysis.pairs, analysis.context_pairs),
+        ):
+            for position, match in enumerate(found):
+                target = context_scores if position in context else scores
+                for topic, evidence in self.index.topic_evidence.get(match.term, {}).items():
+                    target[topic] = target.get(topic, 0.0) + match.similarity * evidence
+        pointed = set(scores)
+        for topic, evidence in context_scores.items():
+            if topic in pointed or not pointed:
+                scores[topic] = scores.get(topic, 0.0) + CONTEXT_EVIDENCE * evidence
         if analysis.dates:
             fits: dict[str, float] = {}  # the best fit per topic, topics in file order
             for topic, fact in self.dated.candidates(analysis.dates):
@@ -291,7 +536,9 @@ class Engine:
 
     def _own_terms(self, topic: str, analysis: Analysis, least: float) -> bool:
         """Whether the question uses a word that points at this topic more than at any other."""
-        for match in analysis.matches:
+        for position, match in enumerate(analysis.matches):
+            if position in analysis.context_matches:
+                continue
             evidence = self.index.topic_evidence.get(match.term, {})
             if evidence.get(topic, 0.0) >= least and max(evidence, key=evidence.get) == topic:
                 return True
@@ -306,8 +553,8 @@ class Engine:
                     shared = self.index.facts_per_term_in_topic.get((match.term, topic.id), 1)
                     total += match.similarity * weight / shared
             total += 2.0 * _date_fit(analysis.dates, fact)
-            if analysis.focus and _detail(fact, analysis.focus):
-                total += 0.5
+            if analysis.focus and fact_detail(fact, analysis.focus, analysis.role):
+                total += FOCUS_BONUS
             if context and fact.id in context.facts:
                 total += 0.3
             return total
@@ -324,12 +571,14 @@ class Engine:
         reply_lang = lang if lang in LANGS else analysis.lang
         last = next((turn for turn in reversed(context) if turn.topics), None)
         base = {"question": question, "lang": reply_lang, "focus": analysis.focus}
+        base["role"] = analysis.role
         base["dates"] = tuple(analysis.dates)
 
         if analysis.empty:
-            if last and (analysis.focus or analysis.followup):
+            thanks = "?" not in question and self.lexicon.closing.intersection(analysis.words)
+            if last and (analysis.focus or analysis.followup) and not thanks:
                 return self._topic_answer(list(last.topics[:1]), analysis, last, 0.8, (), base)
-            return Answer(kind="declined", **base)
+            return Answer(kind="declined", declined="off_topic", **base)
         if not analysis.matches and analysis.dates and not analysis.foreign_weight:
             return self._date_answer(analysis, base)
 
@@ -344,7 +593,7 @@ class Engine:
             followed = last.topics[0]
             scores[followed] = scores.get(followed, 0.0) + CONTEXT_PRIOR
         if not scores:
-            return Answer(kind="declined", **base)
+            return Answer(kind="declined", declined="off_topic", **base)
         # only the leaders matter: a large fact base gives many topics a little evidence
         ranked = heapq.nsmallest(
             2 * MAX_TOPICS, scores, key=lambda t: (-scores[t], self.kb.topics[t].order)
@@ -362,15 +611,40 @@ class Engine:
             confidence = min(confidence, DECLINE_BELOW * 0.9)  # only generic words: not sure
         close = [t for t in ranked if scores[t] >= CANDIDATE_SHARE * best]
 
+        named = sharpest >= TOPICAL_EVIDENCE and not analysis.off_domain
+        head = analysis.head_term
+        if named and (
+            analysis.unknown_head
+            or (head and answered[0] not in self.index.topic_terms.get(head, {}))
+        ):
+            confidence = min(confidence, DECLINE_BELOW * 0.9)  # asks about what we never name
+            coverage = 0.0
+        counts = analysis.focus != "how_many" or self._counts(answered[0])
+        if named and not counts and ranked[0] != followed:
+            confidence = min(confidence, DECLINE_BELOW * 0.9)  # no fact of it states a count
+            coverage = 0.0  # an answer would not speak to what was asked
         if confidence < DECLINE_BELOW:
-            # offer "did you mean" only when the question was on our ground, just not clear
-            candidates = tuple(close[:MAX_TOPICS]) if coverage >= 0.75 else ()
-            return Answer(
-                kind="declined", score=round(confidence * 100, 1), candidates=candidates, **base
-            )
+            base["score"] = round(confidence * 100, 1)
+            if coverage >= 0.75:  # on our ground, just not clear: "did you mean"
+                return Answer(
+                    kind="declined", candidates=tuple(close[:MAX_TOPICS]), declined="unsure", **base
+                )
+            if named and ranked[0] != followed:
+                # it names a topic of ours but asks what no fact of it holds
+                return Answer(
+                    kind="declined",
+                    candidates=tuple(answered),
+                    declined="detail_not_in_facts",
+                    **base,
+                )
+            return Answer(kind="declined", declined="off_topic", **base)
         unsure = best < SURE_SHARE * sum(scores.values())
         candidates = tuple(t for t in close if t not in answered)[:MAX_TOPICS] if unsure else ()
         return self._topic_answer(answered, analysis, last, confidence, candidates, base)
+
+    def _counts(self, topic: str) -> bool:
+        """Whether some fact of a topic states a count: what "how many" needs."""
+        return any(fact.id in self.counted for fact in self.kb.topics[topic].facts)
 
     def _coverage(self, analysis: Analysis, topics: set[str | None]) -> float:
         """The share of the question the answer speaks to.
@@ -379,10 +653,12 @@ class Engine:
         word, even when another topic uses it: "the president of Iran" is not about
         Kazakhstan's president, whom only other topics mention. A generic word ("talks",
         "war") the answer does not use counts half. So does a date: it counts for the
-        answer only when one of its facts has that date.
+        answer only when one of its facts has that date, and a date no fact has is never
+        chatter. Words of the context sentences weigh CONTEXT_WEIGHT.
         """
         generic = max(2, len(self.kb.topics) // 2)
-        known, foreign = 0.0, float(len(analysis.unknown))
+        known, foreign, missed_date = 0.0, 0.0, 0.0
+        unknown = float(len(analysis.unknown))
         if analysis.dates:
             fits = any(
                 _date_fit(analysis.dates, fact)
@@ -390,14 +666,19 @@ class Engine:
                 if topic in self.kb.topics
                 for fact in self.kb.topics[topic].facts
             )
-            known, foreign = (known + 1.0, foreign) if fits else (known, foreign + 1.0)
+            known, missed_date = (known + 1.0, 0.0) if fits else (known, 1.0)
         sharp = 0
-        for match in analysis.matches:
+        # the context's words that the answer does not speak to: chatter, however many
+        context = float(analysis.context_unknown + analysis.context_off_domain)
+        for position, match in enumerate(analysis.matches):
             postings = self.index.topic_terms.get(match.term, {})
             evidence = self.index.topic_evidence.get(match.term, {})
             if topics.intersection(postings):
-                known += match.similarity
+                weight = CONTEXT_WEIGHT if position in analysis.context_matches else 1.0
+                known += weight * match.similarity
                 sharp += max(evidence.get(t, 0.0) for t in topics if t) >= TOPICAL_EVIDENCE
+            elif position in analysis.context_matches:
+                context += 1
             elif len(postings) >= generic:
                 known += match.similarity / 2
                 foreign += match.similarity / 2
@@ -406,11 +687,16 @@ class Engine:
         # chatter: in a long message, or around two words that name the topic, foreign words
         # are mostly pleasantries; words asking for what we never hold keep their full weight
         content = len(analysis.matches) + len(analysis.unknown) + len(analysis.off_domain)
-        foreign *= min(1.0, CHATTY_LENGTH / content) if content else 1.0
+        content += analysis.context_unknown + analysis.context_off_domain
+        chatty = min(1.0, CHATTY_LENGTH / content) if content else 1.0
         if sharp >= 2:
             foreign /= 2
+            unknown *= UNKNOWN_BESIDE_SHARP
+        foreign = (foreign + unknown) * chatty
+        foreign += missed_date
         foreign += OFF_DOMAIN_WEIGHT * len(analysis.off_domain)
         foreign += (NAMED_WEIGHT - 1) * len(analysis.named_unknown)  # never chatter
+        foreign += min(CONTEXT_CAP, CONTEXT_WEIGHT * context)
         return known / (known + foreign) if known else 0.0
 
     def _topic_answer(
@@ -440,7 +726,7 @@ class Engine:
         }
         top = max(fits.values(), default=0.0)
         if not top:
-            return Answer(kind="declined", **base)
+            return Answer(kind="declined", declined="off_topic", **base)
         chosen = [fid for fid, fit in fits.items() if fit >= min(top, 1.0)]
         best_first = sorted(chosen, key=lambda fid: -fits[fid])
         topics = tuple(dict.fromkeys(self.kb.topic_of(fid).id for fid in best_first))
@@ -500,6 +786,118 @@ def _named_words(question: str) -> set[str]:
     return named
 
 
+_SENTENCE = re.compile(r"[^.!?…;\n]+([.!?…;\n]*)")
+
+
+def _sentences(text: str) -> list[tuple[bool, str]]:
+    """The sentences of a text, each with whether it ends with a question mark."""
+    return [
+        (("?" in m.group(1)), m.group(0)) for m in _SENTENCE.finditer(text) if m.group(0).strip()
+    ]
+
+
+def _stemmed(found: tuple[str, ...]) -> tuple[str, ...]:
+    """Words as lexicon phrases are also kept: each by its likeliest stem."""
+    return tuple(stems(word)[0] for word in found)
+
+
+def _read_phrases(
+    keys: list[str], read: list[tuple[str | None, Match | None]], lexicon: Lexicon, index: Index
+) -> set[int]:
+    """Words that are one entry of the lexicon ("how many", "не үшін", "belarusian capital")
+    take its kind, or its concept's term; returns the positions they took."""
+    taken: set[int] = set()
+    position = 0
+    while position < len(keys) - 1:
+        for length in range(MAX_PHRASE, 1, -1):
+            span = tuple(keys[position : position + length])
+            if len(span) < length:
+                continue
+            kind = lexicon.phrases.get(span) or lexicon.phrases.get(_stemmed(span))
+            if kind is None or kind.startswith("role:"):  # a role is Engine._role's to read
+                continue
+            if kind.startswith("="):
+                if kind not in index.topic_terms:
+                    continue
+                phrase = " ".join(keys[position : position + length])
+                read[position] = (None, Match(phrase, kind, 1.0))
+            else:
+                read[position] = (kind, None)
+            for other in range(position + 1, position + length):
+                read[other] = ("stop", None)
+            taken.update(range(position, position + length))
+            position += length - 1
+            break
+        position += 1
+    return taken
+
+
+def _shape(kind: str | None, match: Match | None, in_clause: bool) -> str:
+    """A word as _unknown_head sees it: 'ask' (a word asking who, which or how many),
+    'unknown', 'word' (anything else that carries meaning), or 'fn' (skipped)."""
+    if not in_clause:
+        return "fn"
+    if kind in ("ask:who", "ask:how_many", "which"):  # they ask for a thing, not an event's detail
+        return "ask"
+    if kind == "loose":
+        return "loose"
+    if kind in ("stop", "followup") or (kind and kind.startswith("focus:")):
+        return "fn"
+    if kind is None and match is None:
+        return "unknown"
+    return "word"
+
+
+def _head(kinds: list[str], kazakh: bool) -> tuple[int, bool] | None:
+    """The position of what a who/which/how-many word asks about: the meaningful word after
+    it ("who is the *secretary*", "which *agreements*"), or in Kazakh, where the question
+    word closes the question, an unknown word before it ("бас *хатшысы* кім"); and whether
+    the question word asks strictly (not "what")."""
+    for position, kind in enumerate(kinds):
+        if kind not in ("ask", "loose"):
+            continue
+        strict = kind == "ask"
+        after = next((p for p in range(position + 1, len(kinds)) if kinds[p] != "fn"), None)
+        before = next((p for p in range(position - 1, -1, -1) if kinds[p] != "fn"), None)
+        if kazakh and before is not None and kinds[before] == "unknown":
+            return before, strict
+        # "what" asks about the word just after it ("what are the *points*"), not one a
+        # clause later ("what did Kazakhstan do about the *civil* war")
+        if after is not None and (strict or after - position <= LOOSE_REACH):
+            return after, strict
+    return None
+
+
+def _clause(
+    sentences: list[tuple[bool, str]],
+    where: list[int],
+    read: list[tuple[str | None, Match | None]],
+) -> tuple[set[int], set[int]]:
+    """The sentences that ask, and those whose question words count.
+
+    The question is the last sentence with a question mark (else the last one). When it
+    names nothing ("Is that true?", "Who wins?"), it asks about the nearest sentence before
+    it that does: that one is the question, and the last one only says what is asked. When
+    it names something but points back ("Which format was that?"), the sentence before it
+    is part of the question.
+    """
+    if len(sentences) < 2:
+        return set(range(len(sentences))), set(range(len(sentences)))
+    asking = [n for n, (question, _) in enumerate(sentences) if question]
+    last = asking[-1] if asking else len(sentences) - 1
+    named = {where[p] for p, (kind, match) in enumerate(read) if match or kind == "off"}
+    if last in named:
+        # "Which format was that?" points back: the sentence before is what it asks about
+        pointing = any(read[p][0] == "followup" for p in range(len(read)) if where[p] == last)
+        clause = {last - 1, last} if pointing and last > 0 else {last}
+        return clause, clause
+    earlier = [n for n in named if n < last]
+    if not earlier:
+        return set(range(len(sentences))), set(range(len(sentences)))
+    clause = set(range(max(earlier), last))
+    return clause, clause | {last}
+
+
 def _latin(word: str) -> bool:
     return word.isalpha() and not is_cyrillic(word)
 
@@ -510,8 +908,12 @@ def _date_fit(dates: Sequence[DateQuery], fact: Fact) -> float:
     return max(query.overlap(fact.date) for query in dates)
 
 
-def _detail(fact: Fact, focus: str) -> object:
-    """The part of a fact that answers a focus: its date, place, people or reason."""
-    return {"when": fact.date, "where": fact.place, "who": fact.people, "why": fact.reason}.get(
-        focus
-    )
+def fact_detail(fact: Fact, focus: str, role: str | None = None) -> object:
+    """The part of a fact that answers a focus: its date, place, role(s), reason or count.
+
+    None when the fact does not hold it: then the answer must say so, never borrow it.
+    """
+    if focus == "who":
+        return fact.who and (getattr(fact.who, role) if role else fact.who)
+    fields = {"when": "date", "where": "place", "why": "reason", "how_many": "count"}
+    return getattr(fact, fields[focus]) if focus in fields else None

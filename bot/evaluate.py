@@ -15,9 +15,18 @@ import yaml
 from .engine import Answer, Engine, Turn
 from .render import render_answer
 
-GOALS = {"en": 0.97, "ru": 0.95, "kk": 0.90, "translit": 0.80, "dialogue": 0.95, "off-topic": 0.95}
+# issue 10's targets, at one fixed threshold; kk_latin is Kazakh in Latin letters (Kazakh reply)
+GOALS = {
+    "en": 0.97,
+    "ru": 0.95,
+    "kk": 0.93,
+    "translit": 0.95,
+    "kk_latin": 0.90,
+    "dialogue": 0.95,
+    "off-topic": 0.97,
+}
 LEAD_CHARS = 150
-SLICE_LANGS = {"en": None, "ru": "ru", "kk": "kk", "translit": None}
+SLICE_LANGS = {"en": None, "ru": "ru", "kk": "kk", "translit": None, "kk_latin": "kk"}
 
 
 @dataclass

@@ -17,13 +17,15 @@ from operator import itemgetter, mul, truediv
 
 from .lexicon import Lexicon, load_lexicon
 from .loader import KnowledgeBase, paused_gc
-from .schema import Fact, Localized, LocalizedWords, Topic
+from .schema import Localized, LocalizedWords, Topic
 from .text import (
     LANGS,
     fold_kazakh,
     is_cyrillic,
+    kazakh_skeleton,
     latin_to_cyrillic,
     normalise,
+    skeleton_stems,
     stem_for,
     stems,
     words,
@@ -81,6 +83,9 @@ class TopicShare:
     # written words in order of first use, one a line, and their terms (positions in terms)
     surface_words: str
     surface_terms: array
+    # the same for the skeletons of its Kazakh words (text.kazakh_skeleton)
+    skeleton_words: str
+    skeleton_terms: array
 
     def _position(self, term: str) -> int:
         i = bisect_left(self.terms, term)
@@ -306,6 +311,9 @@ class Index:
     # searches only the words that share it
     surfaces_by_initial: dict[str, list[str]] = field(default_factory=dict)
     cache: dict[str, Match | None] = field(default_factory=dict)
+    # Kazakh words as skeletons (text.kazakh_skeleton) -> term: Kazakh typed in Latin letters
+    skeletons: dict[str, str] = field(default_factory=dict)
+    skeletons_by_initial: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def topic_terms(self) -> Mapping[str, Mapping[str, float]]:
@@ -339,14 +347,46 @@ class Index:
     def _exact(self, word: str) -> str | None:
         if word in self.surfaces:
             return self.surfaces[word]
+        term = self.lexicon.word_concepts.get(word)
+        if term in self.topic_terms:
+            return term
         for stem in stems(word):
             term = self.lexicon.concept(stem)
             if term in self.topic_terms:
                 return term
         return None
 
-    def _fuzzy(self, word: str) -> tuple[str, float] | None:
-        choices = self.surfaces_by_initial.get(word[:1])
+    def resolve_kazakh(self, skeleton: str, fuzzy: bool = True) -> Match | None:
+        """The term a Kazakh word typed in Latin letters means, given as its skeleton;
+        without `fuzzy`, only an exact skeleton or one of its stems."""
+        key = ("\x00" if fuzzy else "\x01") + skeleton  # one cache for every kind of look-up
+        if key not in self.cache:
+            if len(self.cache) >= RESOLVE_CACHE_SIZE:
+                self.cache.clear()
+            self.cache[key] = self._resolve_kazakh(skeleton, fuzzy)
+        return self.cache[key]
+
+    def _resolve_kazakh(self, skeleton: str, fuzzy: bool) -> Match | None:
+        concepts = self.lexicon.kazakh_latin
+        for form in skeleton_stems(skeleton):
+            term = self.skeletons.get(form)
+            if term is None and concepts.get(form, "").startswith("="):
+                term = concepts[form] if concepts[form] in self.topic_terms else None
+            if term is not None:
+                return Match(skeleton, term, 1.0)
+        found = self._fuzzy(skeleton, self.skeletons_by_initial, self.skeletons) if fuzzy else None
+        return Match(skeleton, *found) if found else None
+
+    def _fuzzy(
+        self,
+        word: str,
+        by_initial: dict[str, list[str]] | None = None,
+        terms: dict[str, str] | None = None,
+    ) -> tuple[str, float] | None:
+        """The closest written word within a typo or two, with its similarity."""
+        by_initial = self.surfaces_by_initial if by_initial is None else by_initial
+        terms = self.surfaces if terms is None else terms
+        choices = by_initial.get(word[:1])
         if len(word) < FUZZY_MIN_LENGTH or not choices:
             return None
         # a typo is an edit or two (a swap counts once); "convention" is not "convening"
@@ -359,7 +399,7 @@ class Index:
         ):
             # a three-letter word only by a missing letter ("irn"): "not" is not "non"
             if len(word) > 3 or len(choice) == 4:
-                return self.surfaces[choice], 1 - distance / max(len(word), len(choice))
+                return terms[choice], 1 - distance / max(len(word), len(choice))
         return None
 
     def _resolve(self, word: str) -> Match | None:
@@ -396,6 +436,7 @@ class _TopicParts:
     def __init__(self, builder: _Builder, facts: int) -> None:
         self.builder = builder
         self.surfaces: list[str] = []
+        self.skeletons: list[str] = []  # skeleton, term, skeleton, term...
         self.seen: dict[str, set[str]] = {lang: set() for lang in LANGS}
         # weight -> the terms given it, for the topic and for each fact
         self.topic: dict[float, list[str]] = {}
@@ -422,14 +463,13 @@ class _TopicParts:
             shared = self.builder.terms
             new = list(map(shared.setdefault, new, new))
             found_terms = zip(new, map(self.builder.word_terms[lang].__getitem__, new), strict=True)
-            if lang == "kk":  # also as typed without Kazakh letters
-                folds = [shared.setdefault(fold, fold) for fold in map(fold_kazakh, new)]
-                self.surfaces += [
-                    part
-                    for (word, term), fold in zip(found_terms, folds, strict=True)
-                    if term is not None
-                    for part in (word, term, fold, term)
-                ]
+            if lang == "kk":  # also as typed without Kazakh letters, and in Latin letters
+                known = [(word, term) for word, term in found_terms if term is not None]
+                for word, term in known:
+                    fold = fold_kazakh(word)
+                    self.surfaces += (word, term, shared.setdefault(fold, fold), term)
+                    forms = skeleton_stems(kazakh_skeleton(word))
+                    self.skeletons += (forms[0], term, forms[-1], term)
             else:
                 self.surfaces += [
                     part for word, term in found_terms if term is not None for part in (word, term)
@@ -483,6 +523,8 @@ class _TopicParts:
             fact_weights=_compact(fact_codes),
             surface_words="\n".join(self.surfaces[0::2]),
             surface_terms=_compact(map(position.__getitem__, self.surfaces[1::2])),
+            skeleton_words="\n".join(self.skeletons[0::2]),
+            skeleton_terms=_compact(map(position.__getitem__, self.skeletons[1::2])),
         )
 
 
@@ -511,7 +553,7 @@ class _WordTerms(dict[str, str | None]):
     def __missing__(self, word: str) -> str | None:
         term = None
         if not (word.isdigit() or word in self.lexicon.stop):
-            term = self.lexicon.concept(stem_for(word, self.lang))
+            term = self.lexicon.concept(stem_for(word, self.lang), word)
         self[word] = term
         return term
 
@@ -554,13 +596,9 @@ class _Builder:
         for number, fact in enumerate(topic.facts):
             parts.add_localized(fact.text, FACT_TEXT_TOPIC_WEIGHT, number, FACT_WEIGHTS["text"])
             parts.add_words(fact.keywords, FACT_TEXT_TOPIC_WEIGHT, number, FACT_WEIGHTS["keywords"])
-            for detail in _details(fact):
+            for _, detail in fact.details():
                 parts.add_localized(detail, FACT_TEXT_TOPIC_WEIGHT, number, FACT_WEIGHTS["detail"])
         return parts.share(topic)
-
-
-def _details(fact: Fact) -> tuple[Localized | None, ...]:
-    return (fact.place, fact.people, fact.reason)
 
 
 def build_index(
@@ -711,16 +749,20 @@ def _merge(lexicon: Lexicon, shares: dict[str, TopicShare]) -> Index:
 
 
 def _add_surfaces(index: Index, shares: dict[str, TopicShare]) -> None:
-    """Each written word's term is the first topic's to use it (one topic's words at a time,
-    so a large base never holds all of them twice)."""
-    surfaces = index.surfaces
+    """Each written word's (and Kazakh skeleton's) term is the first topic's to use it: one
+    topic's words at a time, so a large base never holds all of them twice."""
+    surfaces, skeletons = index.surfaces, index.skeletons
     for share in shares.values():
-        if share.surface_words:
-            terms = share.terms
-            for word, position in zip(
-                share.surface_words.split("\n"), share.surface_terms, strict=True
-            ):
-                if word not in surfaces:
-                    surfaces[word] = terms[position]
+        terms = share.terms
+        for words_of, positions, table in (
+            (share.surface_words, share.surface_terms, surfaces),
+            (share.skeleton_words, share.skeleton_terms, skeletons),
+        ):
+            if len(positions):
+                for word, position in zip(words_of.split("\n"), positions, strict=True):
+                    if word not in table:
+                        table[word] = terms[position]
     for word in surfaces:
         index.surfaces_by_initial.setdefault(word[0], []).append(word)
+    for skeleton in skeletons:
+        index.skeletons_by_initial.setdefault(skeleton[0], []).append(skeleton)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from .loader import parse_yaml
-from .text import LANGS, normalise, stem_for, words
+from .text import LANGS, kazakh_skeleton, normalise, skeleton_stems, stem_for, stems, words
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
-FOCUSES = ("when", "where", "who", "why")
+# "how_many" asks for a count: only a fact that states one (see Engine.counted) answers it
+MAX_PHRASE = 3  # words
+FOCUSES = ("when", "where", "who", "why", "how_many")
 
 
 @dataclass(frozen=True)
@@ -18,15 +21,38 @@ class Lexicon:
     """Stop words, focus words, follow-up markers, off-domain words and synonym concepts."""
 
     stop: frozenset[str]
-    focus: dict[str, str]
+    focus: dict[str, str]  # nouns that name a detail: "year", "city", "reason"
     followup: frozenset[str]
     off_domain: frozenset[str]
     concepts: dict[str, str]  # stem -> "=concept"
     roles: frozenset[str] = frozenset()
     countries: frozenset[str] = frozenset()
+    # question words: "when", "где", "қашан"; they beat focus nouns
+    asks: dict[str, str] = field(default_factory=dict)
+    # words that ask what the next word names: "which year", "в каком городе", "қай жылы"
+    which: frozenset[str] = frozenset()
+    loose: frozenset[str] = frozenset()  # "which" words that ask loosely: "what", "қандай"
+    # entries of two or three words ("how many", "не үшін", "belarusian capital"): their kind
+    # as _classify says it, or "=concept"
+    phrases: dict[tuple[str, ...], str] = field(default_factory=dict)
+    # Kazakh words as skeletons (see text.kazakh_skeleton) -> their kind or "=concept":
+    # how a question typed in Latin letters meets the Kazakh lexicon
+    kazakh_latin: dict[str, str] = field(default_factory=dict)
+    # words that mark a text as Kazakh, as skeletons
+    kazakh_markers: frozenset[str] = frozenset()
+    # words that state a count ("two", "millions", "second"): what "how many" needs
+    numbers: frozenset[str] = frozenset()
+    closing: frozenset[str] = frozenset()  # "thanks", "рахмет": the asker is done
+    # role words of a "who" question: "hosted" asks for the host (see Engine._role)
+    asked_roles: dict[str, str] = field(default_factory=dict)
 
-    def concept(self, stem: str) -> str:
-        """The canonical term for a stem: its synonym group, or the stem itself."""
+    # one-word synonyms as written: they decide before the stem, where two groups share one
+    word_concepts: dict[str, str] = field(default_factory=dict)
+
+    def concept(self, stem: str, word: str | None = None) -> str:
+        """The canonical term for a word with this stem: its synonym group, or the stem."""
+        if word is not None and word in self.word_concepts:
+            return self.word_concepts[word]
         return self.concepts.get(stem, stem)
 
 
@@ -40,43 +66,124 @@ def _entries(value: str | list[str]) -> list[str]:
     return [w for item in items for w in words(normalise(str(item)))]
 
 
+def _items(value: str | list[str] | None) -> list[list[str]]:
+    """Each entry as its words: a phrase ("how many") stays together."""
+    items = (value or "").split() if isinstance(value, str | None) else value
+    return [found for item in items if (found := words(normalise(str(item))))]
+
+
 @cache
 def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     stop: set[str] = set()
     focus: dict[str, str] = {}
+    asks: dict[str, str] = {}
+    which: set[str] = set()
+    loose: set[str] = set()
+    phrases: dict[tuple[str, ...], str] = {}
     followup: set[str] = set()
     off_domain: set[str] = set()
     concepts: dict[str, str] = {}
+    word_concepts: dict[str, str] = {}
     roles: set[str] = set()
     countries: set[str] = set()
+    kazakh_latin: dict[str, str] = {}
+    numbers: set[str] = set()
+    closing: set[str] = set()
+
+    def kazakh(word: str, kind: str) -> None:
+        forms = skeleton_stems(kazakh_skeleton(word))
+        # a function word as written; a content word by its stem too ("kelissozderi")
+        for form in (forms[0], forms[-1]) if kind.startswith(("=", "off")) else forms[:1]:
+            kazakh_latin.setdefault(form, kind)
+
+    def phrase(found: list[str], kind: str, lang: str) -> None:
+        phrases.setdefault(tuple(found), kind)
+        # and inflected: "столицу беларуси" as "столице беларуси"
+        for stemmed in itertools.product(*({stem_for(w, lang), *stems(w)} for w in found)):
+            phrases.setdefault(stemmed, kind)
+        if lang == "kk":  # and as typed in Latin letters
+            phrases.setdefault(tuple(kazakh_skeleton(word) for word in found), kind)
+
+    asked_roles: dict[str, str] = {}
     for lang in LANGS:
         data = parse_yaml((directory / f"{lang}.yaml").read_text(encoding="utf-8"))
         for word in _entries(data.get("stopwords", "")):
-            stop |= _forms(word, lang)
-        for name, items in (data.get("focus") or {}).items():
-            for word in _entries(items):
-                for form in _forms(word, lang):
-                    focus.setdefault(form, name)
-        followup.update(_entries(data.get("followup", [])))
-        for word in _entries(data.get("off_domain", [])):
-            off_domain |= _forms(word, lang)
+            # a stem of three letters or less would swallow content words: "қалың" is "қал",
+            # as is "қалпына"
+            stop |= {form for form in _forms(word, lang) if form == word or len(form) > 3}
+        for word in _entries(data.get("which", [])):
+            which.add(word)
+            if lang == "kk":
+                kazakh(word, "which")
+        loose.update(_entries(data.get("loose", [])))
+        for section, target, kind in (("ask", asks, "ask"), ("focus", focus, "focus")):
+            for name, items in (data.get(section) or {}).items():
+                for found in _items(items):
+                    if len(found) == 2:
+                        phrase(found, f"{kind}:{name}", lang)
+                        continue
+                    for form in _forms(found[0], lang):
+                        target.setdefault(form, name)
+                    if lang == "kk":
+                        kazakh(found[0], f"{kind}:{name}")
+        for found in _items(data.get("followup", [])):
+            if len(found) == 2:
+                phrase(found, "followup", lang)
+            else:
+                followup.update(found)
+                if lang == "kk":
+                    kazakh(found[0], "followup")
+        for found in _items(data.get("off_domain", [])):
+            if len(found) > 1:  # "how do I": asks for instructions
+                phrase(found, "off", lang)
+                continue
+            off_domain |= _forms(found[0], lang)
+            if lang == "kk":
+                kazakh(found[0], "off")
+        numbers.update(_entries(data.get("numbers", [])))
+        closing.update(_entries(data.get("closing", [])))
+        for role, items in (data.get("who_roles") or {}).items():
+            for found in _items(items):
+                if len(found) > 1:
+                    phrases.setdefault(tuple(found), f"role:{role}")
+                for form in _forms(found[0], lang) if len(found) == 1 else ():
+                    asked_roles.setdefault(form, role)
         for word in _entries(data.get("roles", [])):
             roles |= _forms(word, lang)
         for word in _entries(data.get("countries", [])):
             countries |= _forms(word, lang)
         for concept, items in (data.get("synonyms") or {}).items():
-            # one-word entries only: a phrase's words alone ("peace" of "peace talks") differ
+            # a phrase is read as a whole: its words alone ("peace" of "peace talks") differ
             for item in items:
                 found = words(normalise(str(item)))
+                if 1 < len(found) <= MAX_PHRASE:
+                    phrase(found, f"={concept}", lang)
                 if len(found) == 1:
                     concepts.setdefault(stem_for(found[0], lang), f"={concept}")
+                    word_concepts.setdefault(found[0], f"={concept}")
+                    if lang == "kk":
+                        kazakh(found[0], f"={concept}")
+        if lang == "kk":
+            for word in _entries(data.get("stopwords", "")):
+                kazakh(word, "stop")
+    markers = {k for k, kind in kazakh_latin.items() if not kind.startswith(("=", "off"))}
     # a focus word ("when", "year") is never a topic word, even where a stemmer conflates it
     return Lexicon(
-        stop=frozenset(stop - set(focus)),
+        stop=frozenset(stop - set(focus) - set(asks)),
         focus=focus,
         followup=frozenset(followup),
         off_domain=frozenset(off_domain - set(concepts)),
         concepts=concepts,
+        word_concepts=word_concepts,
         roles=frozenset(roles),
         countries=frozenset(countries),
+        asks=asks,
+        which=frozenset(which),
+        loose=frozenset(loose),
+        phrases=phrases,
+        kazakh_latin=kazakh_latin,
+        kazakh_markers=frozenset(markers),
+        numbers=frozenset(numbers),
+        closing=frozenset(closing),
+        asked_roles=asked_roles,
     )

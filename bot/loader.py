@@ -270,13 +270,14 @@ def _load(folder: Path, files: list[Path], known: dict[str, Topic]) -> Knowledge
 
 def _texts(topic: Topic) -> list[tuple[str, Localized]]:
     """Every translatable text of a topic, named for messages."""
-    texts = [("title", topic.title), ("summary", topic.summary)]
+    texts = [("title", topic.title), ("summary", topic.summary), ("source", topic.source)]
+    if topic.short_title is not None:
+        texts.append(("short_title", topic.short_title))
     for fact in topic.facts:
         texts.append((f"fact {fact.id} text", fact.text))
-        for name in ("place", "people", "reason"):
-            value = getattr(fact, name)
-            if value is not None:
-                texts.append((f"fact {fact.id} {name}", value))
+        texts += [(f"fact {fact.id} {name}", value) for name, value in fact.details()]
+        if fact.source is not None:
+            texts.append((f"fact {fact.id} source", fact.source))
     return texts
 
 

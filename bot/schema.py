@@ -14,6 +14,7 @@ from .dates import DateSpan
 from .text import LANGS
 
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,31}")  # a Telegram command: lowercase, ≤ 32 chars
+BUTTON_CHARS = 30  # a button label wider than this is cut with "…" on a phone
 STRICT = {"extra": "forbid"}  # pydantic config: a misspelt key is an error, never dropped data
 
 
@@ -62,6 +63,33 @@ class LocalizedWords:
         return [(lang, word) for lang in LANGS for word in getattr(self, lang)]
 
 
+ROLES = ("actor", "host", "parties", "organisers")
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Who did what in a fact, each role only where the source names it.
+
+    Separate roles, because a "who" answer that names the host when asked for the
+    negotiating parties (or the mediator when asked for the sides) is false.
+    """
+
+    __pydantic_config__ = STRICT
+
+    actor: Localized | None = None  # who acted, mediated, urged, helped
+    host: Localized | None = None  # who hosted the talks
+    parties: Localized | None = None  # who took part: the negotiating parties, participants
+    organisers: Localized | None = None  # who organised
+
+    def __post_init__(self) -> None:
+        if not self.named():
+            raise ValueError(f"who: name at least one role of {', '.join(ROLES)}")
+
+    def named(self) -> list[tuple[str, Localized]]:
+        """The roles the source names, in ROLES order."""
+        return [(role, text) for role in ROLES if (text := getattr(self, role)) is not None]
+
+
 @dataclass(frozen=True)
 class Fact:
     """One statement of the source document; dated events carry a structured date."""
@@ -72,13 +100,20 @@ class Fact:
     text: Localized
     date: DateSpan | None = None
     place: Localized | None = None
-    people: Localized | None = None
+    who: Roles | None = None
     reason: Localized | None = None
+    count: Localized | None = None  # how many, in words: "two rounds of negotiations"
     keywords: LocalizedWords = LocalizedWords()
-    source: str | None = None
+    source: Localized | None = None
 
     def __post_init__(self) -> None:
         _check_id(self.id, "fact")
+
+    def details(self) -> list[tuple[str, Localized]]:
+        """Every short text that answers a question about this fact, named for messages."""
+        found = [(name, getattr(self, name)) for name in ("place", "reason", "count")]
+        found += [(f"who.{role}", text) for role, text in (self.who.named() if self.who else [])]
+        return [(name, text) for name, text in found if text is not None]
 
 
 @dataclass(frozen=True)
@@ -90,18 +125,30 @@ class Topic:
     id: str
     title: Localized
     summary: Localized
-    source: str
+    source: Localized  # the document cited, as named in each reply language
     facts: tuple[Fact, ...]
     order: int = 100
     related: tuple[str, ...] = ()
     keywords: LocalizedWords = LocalizedWords()
+    short_title: Localized | None = None  # for buttons; the title when missing
 
     def __post_init__(self) -> None:
         _check_id(self.id, "topic")
         if not self.facts:
             raise ValueError("a topic needs at least one fact")
+        for lang in LANGS:
+            short = getattr(self.short_title, lang, None) or ""
+            if len(short.strip()) > BUTTON_CHARS:
+                raise ValueError(
+                    f"the {lang} short_title must be at most {BUTTON_CHARS} characters "
+                    "(it labels a button)"
+                )
 
-    def source_of(self, fact: Fact) -> str:
+    def button_title(self, lang: str) -> str:
+        """The name on a button: the short title, else the title."""
+        return (self.short_title or self.title).get(lang)
+
+    def source_of(self, fact: Fact) -> Localized:
         return fact.source or self.source
 
     def facts_by_date(self) -> list[Fact]:

@@ -257,3 +257,76 @@ _TRANSLIT_MAP = dict(_TRANSLIT)
 def latin_to_cyrillic(word: str) -> str:
     """Read a Latin-typed word as Russian ('peregovory' -> 'переговоры', 'minske' -> 'минске')."""
     return _TRANSLIT_RE.sub(lambda m: _TRANSLIT_MAP[m.group(0)], word)
+
+
+# --- Kazakh in Latin letters ----------------------------------------------------------------
+# Kazakh is typed in Latin letters three ways: the 2021 alphabet (á ǵ ı ń ó ú ş ç, or ä ğ ñ ö ü
+# ū), the 2017 apostrophe variant (a' g' n' o' u' s' c'), and informal ASCII that drops the
+# diacritics ("Qazaqstan", "boiynsha", "kelissozder"). None of them keeps every distinction of
+# Cyrillic, so both sides meet in a skeleton: Kazakh Cyrillic and Kazakh Latin are each reduced
+# to the letters all spellings share (қ and к one letter, і ы й и one, ө and о one...), with
+# doubled letters single ("Siriia", "Sırıa" and "Сирия" are all "сириа").
+
+_SKELETON_CYRILLIC = {
+    "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х",
+    "і": "и", "ы": "и", "й": "и", "э": "е", "ё": "ио", "ю": "иу", "я": "иа", "щ": "ш",
+    "ц": "тс", "ь": "", "ъ": "",
+}  # fmt: skip
+_SKELETON_LATIN = [
+    ("s'", "ш"), ("c'", "ч"), ("y'", "у"), ("sh", "ш"), ("ch", "ч"), ("zh", "ж"), ("kh", "х"),
+    ("ts", "тс"), ("'", ""),
+    ("á", "а"), ("ä", "а"), ("ǵ", "г"), ("ğ", "г"), ("ı", "и"), ("ń", "н"), ("ñ", "н"),
+    ("ó", "о"), ("ö", "о"), ("ú", "у"), ("ü", "у"), ("ū", "у"), ("ý", "у"), ("ş", "ш"),
+    ("ç", "ч"), ("i̇", "и"),
+    ("a", "а"), ("b", "б"), ("c", "к"), ("d", "д"), ("e", "е"), ("f", "ф"), ("g", "г"),
+    ("h", "х"), ("i", "и"), ("j", "ж"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"),
+    ("o", "о"), ("p", "п"), ("q", "к"), ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"),
+    ("v", "в"), ("w", "у"), ("x", "кс"), ("y", "и"), ("z", "з"),
+]  # fmt: skip
+_SKELETON_LATIN_RE = re.compile("|".join(re.escape(latin) for latin, _ in _SKELETON_LATIN))
+_SKELETON_LATIN_MAP = dict(_SKELETON_LATIN)
+_DOUBLED = re.compile(r"(\w)\1+")
+# Letters only Kazakh Latin uses (Turkish shares ş ç ü ö ğ, so those alone prove nothing)
+KAZAKH_LATIN_LETTERS = frozenset("áǵıńóúý")
+# A Latin word written with the 2017 apostrophes: "kelis'so'zder", "s'ar'"
+KAZAKH_APOSTROPHE = re.compile(r"[a-z]'(?!(?:s|t|d|m|re|ll|ve)\b)[a-z]")
+
+
+@lru_cache(maxsize=65536)
+def kazakh_skeleton(word: str) -> str:
+    """A Kazakh Cyrillic word reduced to the letters every Latin spelling of it keeps."""
+    reduced = "".join(_SKELETON_CYRILLIC.get(ch, ch) for ch in word)
+    return _DOUBLED.sub(r"\1", reduced)
+
+
+@lru_cache(maxsize=65536)
+def kazakh_latin_skeleton(word: str) -> str:
+    """A Kazakh word typed in Latin letters, in any of its alphabets, as a Cyrillic skeleton."""
+    reduced = _SKELETON_LATIN_RE.sub(lambda m: _SKELETON_LATIN_MAP[m.group(0)], word)
+    return _DOUBLED.sub(r"\1", reduced)
+
+
+_LATIN_KK_WORD = re.compile(r"[^\W_]+(?:['+][^\W_]+)*['+]?")
+
+
+def latin_words(text: str) -> list[str]:
+    """The words of a normalised Latin text, apostrophes kept inside words ("s'ar'")."""
+    return _LATIN_KK_WORD.findall(text)
+
+
+_KK_SKELETON_SUFFIXES = sorted({kazakh_skeleton(s) for s in _KK_SUFFIXES}, key=len, reverse=True)
+
+
+@lru_cache(maxsize=65536)
+def skeleton_stems(skeleton: str) -> tuple[str, ...]:
+    """A Kazakh skeleton and the forms left as its endings come off, one at a time."""
+    forms = [skeleton]
+    stem = skeleton
+    while True:
+        for suffix in _KK_SKELETON_SUFFIXES:
+            if stem.endswith(suffix) and len(stem) - len(suffix) >= _KK_MIN_STEM:
+                stem = stem[: -len(suffix)]
+                forms.append(stem)
+                break
+        else:
+            return tuple(forms)

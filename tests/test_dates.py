@@ -81,14 +81,40 @@ def test_bad_date_message_shows_the_formats() -> None:
 @pytest.mark.parametrize(
     ("spec", "en", "ru", "kk"),
     [
-        ("2017-01-23", "23 January 2017", "23 января 2017", "2017 жылғы 23 қаңтар"),
-        ("2017-02-08", "8 February 2017", "8 февраля 2017", "2017 жылғы 8 ақпан"),
-        ("2015-05", "May 2015", "май 2015", "2015 жылғы мамыр"),
-        ("2015-10", "October 2015", "октябрь 2015", "2015 жылғы қазан"),
-        ("2016", "2016", "2016", "2016"),
-        ("2017/2018", "2017–2018", "2017–2018", "2017–2018"),
-        ("early 2015", "early 2015", "начало 2015", "2015 жылдың басы"),
-        ("2014/early 2015", "2014–early 2015", "2014–начало 2015", "2014–2015 жылдың басы"),
+        ("2017-01-23", "23 January 2017", "23 января 2017 года", "2017 жылғы 23 қаңтар"),
+        ("2017-02-08", "8 February 2017", "8 февраля 2017 года", "2017 жылғы 8 ақпан"),
+        ("2015-05", "May 2015", "май 2015 года", "2015 жылғы мамыр"),
+        ("2015-10", "October 2015", "октябрь 2015 года", "2015 жылғы қазан"),
+        ("2016", "2016", "2016 год", "2016 жыл"),
+        ("2017/2018", "2017–2018", "2017–2018 годы", "2017–2018 жылдар"),
+        ("early 2015", "early 2015", "начало 2015 года", "2015 жылдың басы"),
+        ("late 2016", "late 2016", "конец 2016 года", "2016 жылдың соңы"),
+        # one "года" for a range; Kazakh labels both ends in full
+        (
+            "2014/early 2015",
+            "2014–early 2015",
+            "2014 – начало 2015 года",
+            "2014 жыл – 2015 жылдың басы",
+        ),
+        # a range within one year names the year once
+        (
+            "2015-05/2015-10",
+            "May–October 2015",
+            "май – октябрь 2015 года",
+            "2015 жылғы мамыр – қазан",
+        ),
+        (
+            "2017-01-23/2017-02-08",
+            "23 January – 8 February 2017",
+            "23 января – 8 февраля 2017 года",
+            "2017 жылғы 23 қаңтар – 8 ақпан",
+        ),
+        (
+            "2015-05/2016-10",
+            "May 2015–October 2016",
+            "май 2015 – октябрь 2016 года",
+            "2015 жылғы мамыр – 2016 жылғы қазан",
+        ),
     ],
 )
 def test_labels_in_three_languages(spec: str, en: str, ru: str, kk: str) -> None:
@@ -97,6 +123,35 @@ def test_labels_in_three_languages(spec: str, en: str, ru: str, kk: str) -> None
     assert span.label("ru") == ru
     assert span.label("kk") == kk
     assert str(span) == en
+
+
+@pytest.mark.parametrize(
+    ("spec", "en", "ru", "kk"),
+    [
+        (
+            "scheduled 2017-02-08",
+            "8 February 2017 (scheduled)",
+            "8 февраля 2017 года (запланированная дата)",
+            "2017 жылғы 8 ақпан (жоспарланған күн)",
+        ),
+        (
+            "Scheduled 2017/2018",
+            "2017–2018 (scheduled)",
+            "2017–2018 годы (запланированная дата)",
+            None,
+        ),
+    ],
+)
+def test_a_scheduled_date_says_so(spec: str, en: str, ru: str, kk: str | None) -> None:
+    """A date something was planned for is never shown as the date it happened."""
+    span = parse_date_spec(spec)
+    assert span.scheduled
+    assert (span.label("en"), span.label("ru")) == (en, ru)
+    if kk:
+        assert span.label("kk") == kk
+    plain = parse_date_spec(spec.split(" ", 1)[1])
+    assert not plain.scheduled
+    assert (span.first_day, span.last_day) == (plain.first_day, plain.last_day)
 
 
 def test_unknown_language_label_falls_back_to_english() -> None:
@@ -244,6 +299,11 @@ def test_query_overlap_with_a_fact_date(question: str, spec: str, fit: float) ->
         ("on 23 january", "en", "23 January"),
         ("on 23 january", "ru", "23 января"),
         ("on 23 january", "kk", "23 қаңтар"),
+        ("in january", "ru", "январь"),
+        ("in january", "kk", "қаңтар"),
+        ("in 2016", "ru", "2016 год"),
+        ("in 2016", "kk", "2016 жыл"),
+        ("2013-2014", "ru", "2013–2014 годы"),
         ("in 2016", "en", "2016"),
         ("in january 2017", "en", "January 2017"),
         ("2017-2018", "en", "2017–2018"),
@@ -251,3 +311,26 @@ def test_query_overlap_with_a_fact_date(question: str, spec: str, fit: float) ->
 )
 def test_query_label(question: str, lang: str, label: str) -> None:
     assert _query(question).label(lang) == label
+
+
+@pytest.mark.parametrize(
+    ("question", "left"),
+    [
+        ("Какие договорённости были достигнуты в Астане в 2015 году?", "какие договор"),
+        ("Что было в 2013–2014 годах?", "что было в"),
+        ("2015 жылы Астанада қандай келісімдерге қол жеткізілді?", "астанада қандай"),
+        ("2015 жылғы мамырда не болды?", "не болды"),
+        ("Что было в 2015-м году?", "что было в"),
+    ],
+)
+def test_the_word_year_after_a_year_belongs_to_the_date(question: str, left: str) -> None:
+    """ "в 2015 году" is a date, not a "when" question: the year word goes with the number."""
+    found, rest = find_dates(normalise(question))
+    assert found
+    assert left in rest
+    assert not any(word in rest for word in ("год", "жыл"))
+
+
+def test_a_year_word_without_a_number_stays() -> None:
+    _, rest = find_dates(normalise("В каком году Казахстан избрали в Совбез?"))
+    assert "году" in rest

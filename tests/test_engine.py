@@ -14,6 +14,7 @@ import pytest
 from helpers_core import LEAD_CHARS, REPO_ROOT, SHIPPED_TOPICS
 
 from bot.engine import Answer, Engine, Turn
+from bot.locales import t
 from bot.render import Plain, render_answer
 from bot.text import detect_language, normalise
 
@@ -99,8 +100,8 @@ def test_engine_does_not_import_telegram() -> None:
         ("Russia\u2011Turkey reconciliation", "russia_turkey"),
         ("Russia–Turkey rift", "russia_turkey"),
         ("«Ядерная сделка» с Ираном", "iran"),
-        ("ПЁТР ПОРОШЕНКО", "ukraine"),
-        ("Петр Порошенко", "ukraine"),
+        ("ШЕСТЁРКА И ИРАН", "iran"),
+        ("Шестерка и Иран", "iran"),
         ("Сирия\u00a0переговоры", "syria"),
         ("(UN) (Security) (Council)", "unsc"),
         ("Islamic\tcooperation", "oic"),
@@ -194,7 +195,7 @@ def test_stop_words_do_not_dilute_a_question(
         ("astna talks", "syria"),
         ("minks summits", "ukraine"),
         ("oganisation of islamic coperation", "oic"),
-        ("erdogn and putin", "russia_turkey"),
+        ("turky and rusia", "russia_turkey"),
         ("nazarbaev turkey russia", "russia_turkey"),
         ("Сирийя", "syria"),
         ("Украйна", "ukraine"),
@@ -213,24 +214,15 @@ def test_word_level_typos(engine: Engine, question: str, topic: str) -> None:
 @pytest.mark.parametrize(
     ("question", "topic"),
     [
-        # capitals and leaders of the parties
+        # capitals of the parties (never people or places the source does not name)
         ("Damascus", "syria"),
-        ("Assad", "syria"),
-        ("Bashar al-Assad and the rebels", "syria"),
         ("Tehran", "iran"),
-        ("Rouhani", "iran"),
         ("Kyiv", "ukraine"),
         ("Kiev", "ukraine"),
-        ("Poroshenko", "ukraine"),
-        ("Lukashenko", "ukraine"),
-        ("Donbas", "ukraine"),
-        ("Kremlin and Ankara", "russia_turkey"),
-        ("Putin Erdogan", "russia_turkey"),
-        ("Erdoğan", "russia_turkey"),
-        ("Су-24", "russia_turkey"),
+        ("Moscow and Ankara", "russia_turkey"),
+        ("Мәскеу мен Анкара", "russia_turkey"),
         ("Тегеран", "iran"),
-        ("Порошенко", "ukraine"),
-        ("Эрдоган и Путин", "russia_turkey"),
+        ("Москва и Анкара", "russia_turkey"),
         # acronyms
         ("UNSC", "unsc"),
         ("OIC", "oic"),
@@ -243,14 +235,10 @@ def test_word_level_typos(engine: Engine, question: str, topic: str) -> None:
         ("ОИС", "oic"),
         ("ИЫҰ", "oic"),
         ("СВПД", "iran"),
-        ("МАГАТЭ", "iran"),
-        ("ОБСЕ", "ukraine"),
         # former and alternative names, synonyms
         ("Nur-Sultan talks", "syria"),
-        ("Alma-Ata negotiations", "iran"),
         ("Iranian atomic programme", "iran"),
         ("Türkiye and Russia", "russia_turkey"),
-        ("Normandy format", "ukraine"),
         ("Muslim world rapprochement", "oic"),
         ("Organization of Islamic Cooperation", "oic"),
         ("non-permanent seat at the United Nations", "unsc"),
@@ -284,7 +272,7 @@ def test_aliases_and_synonyms(engine: Engine, question: str, topic: str) -> None
         ("Сирияның", "syria"),
         ("Сириямен", "syria"),
         ("Украинадағы", "ukraine"),
-        ("Украинаның шығысындағы", "ukraine"),
+        ("Украинадағы дағдарысқа", "ukraine"),
         ("Иранның", "iran"),
         ("Ирандағы ядролық бағдарламаға", "iran"),
         ("Түркиямен", "russia_turkey"),
@@ -403,15 +391,15 @@ def _facts_dated_exactly(engine: Engine, label: str) -> set[str]:
         ("Anything from 2016?", "2016"),
         ("Что произошло в 2016 году?", "2016"),
         ("2016 жылы қандай оқиғалар болды?", "2016"),
-        ("What did Kazakhstan do in 2015?", "2015"),
+        ("What did Kazakhstan do in 2015?", "May–October 2015"),
         ("Kazakhstan in 2013", "2013"),
         ("2013", "2013"),
         ("events of 2017-2018", "2017–2018"),
         ("What happened in May 2015?", "May 2015"),
         ("What happened on 23 January 2017?", "23 January 2017"),
         ("Что было в январе 2017 года?", "23 January 2017"),
-        ("what happened on 8 February?", "8 February 2017"),
-        ("Tell me about February 2017", "8 February 2017"),
+        ("what happened on 8 February?", "8 February 2017 (scheduled)"),
+        ("Tell me about February 2017", "8 February 2017 (scheduled)"),
         ("events of October 2015", "October 2015"),
         ("Which initiatives date from October 2015?", "October 2015"),
     ],
@@ -766,7 +754,7 @@ def test_off_topic_and_decoys_are_declined(engine: Engine, question: str) -> Non
         ("When was the first round of Syrian opposition talks?", "when", "May 2015"),
         ("When did the second Syrian round take place?", "when", "October 2015"),
         ("When was Kazakhstan elected to the Security Council?", "when", "2016"),
-        ("When were the Geneva talks on Syria scheduled?", "when", "8 February 2017"),
+        ("When were the Geneva talks on Syria scheduled?", "when", "8 February 2017 (scheduled)"),
         ("In which year did Nazarbayev reconcile Russia and Turkey?", "when", "2016"),
         ("Когда Казахстан принимал переговоры по Ирану?", "when", "2013"),
         ("Астанадағы Сирия келіссөздері қашан өтті?", "when", "2017 жылғы 23 қаңтар"),
@@ -781,7 +769,7 @@ def test_off_topic_and_decoys_are_declined(engine: Engine, question: str) -> Non
         ("Why was Astana chosen for the Syria talks?", "why", "neutrality"),
         ("Why did Kazakhstan oppose military options in Syria?", "why", "exacerbate"),
         ("Why did Kazakhstan work through the OIC?", "why", "ties"),
-        ("Почему Астана была выбрана для переговоров по Сирии?", "why", "Нейтралитет"),
+        ("Почему Астана была выбрана для переговоров по Сирии?", "why", "нейтралитет"),
         ("Неге Астана таңдалды?", "why", "бейтараптығы"),
         ("Who did Kazakhstan work with in the OIC?", "who", "Turkey"),
     ],
@@ -874,7 +862,8 @@ def test_unknown_explicit_language_falls_back_to_detection(engine: Engine) -> No
 def test_russian_date_answer_is_all_russian(engine: Engine) -> None:
     answer = engine.answer("Что произошло в 2016 году?")
     assert answer.lang == "ru"
-    assert not re.search("[a-z]{4,}", reply(engine, answer).lower().split("\n\n")[0])
+    words = re.sub(r"/[a-z_]+", "", reply(engine, answer).lower().split("\n\n")[0])  # not commands
+    assert not re.search("[a-z]{4,}", words)
 
 
 @pytest.mark.parametrize(
@@ -908,10 +897,11 @@ def test_ambiguous_question_offers_candidates(engine: Engine, question: str) -> 
 
 def test_candidates_are_shown_to_the_user(engine: Engine) -> None:
     answer = engine.answer("talks")
-    text = reply(engine, answer)
-    assert "Did you mean" in text
-    for topic in answer.candidates:
-        assert engine.kb.topics[topic].title.en in text
+    lines = reply(engine, answer).splitlines()
+    assert len(answer.candidates) > 1
+    start = lines.index("Perhaps you mean one of these topics:")
+    shown = lines[start + 1 : start + 1 + len(answer.candidates)]
+    assert shown == [f"/{c} — {engine.kb.topics[c].title.en}" for c in answer.candidates]
 
 
 def test_clear_question_offers_no_candidates(engine: Engine) -> None:
@@ -929,3 +919,201 @@ def test_answers_are_deterministic_across_engines(engine: Engine) -> None:
     other = Engine.load()
     for question in ["Syria", "talks", "What happened in 2015?", "Iran and Ukraine", "hello"]:
         assert engine.answer(question) == other.answer(question)
+
+
+# --- issue 10: what no fact holds, long messages, paraphrases, Kazakh ------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("What did Russia and Turkey sign in St Petersburg in 2016?", "russia_turkey"),
+        ("How many votes did Kazakhstan win in the Security Council election?", "unsc"),
+        ("Which sanctions on Iran were lifted in 2016?", "iran"),
+        ("Who is the OIC's Secretary General?", "oic"),
+        ("Кто секретарь ОИС?", "oic"),
+        ("Ислам ынтымақтастығы ұйымының бас хатшысы кім?", "oic"),
+        ("How many countries are members of the OIC?", "oic"),
+        ("What are the points of the Minsk II package?", "ukraine"),
+    ],
+)
+def test_a_detail_no_fact_holds_is_declined_with_its_topic_offered(
+    engine: Engine, question: str, topic: str
+) -> None:
+    answer = engine.answer(question)
+    assert (answer.topic, answer.declined) == (None, "detail_not_in_facts")
+    assert answer.candidates == (topic,)
+    lines = reply(engine, answer).splitlines()
+    assert lines[0] == t(answer.lang, "decline_detail") and lines[1] == t(
+        answer.lang, "known_about"
+    )
+    assert f"/{topic}" in lines[2]
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("What is the weather in Astana today?", "off_topic"),
+        ("Who won the football match yesterday?", "off_topic"),
+        ("How do I set up a security council at my startup?", "off_topic"),
+        ("talks", "unsure"),
+    ],
+)
+def test_every_decline_says_why(engine: Engine, question: str, reason: str) -> None:
+    answer = engine.answer(question)
+    assert (answer.kind, answer.declined) == ("declined", reason)
+    assert bool(answer.candidates) == (reason != "off_topic")
+
+
+def test_an_answer_has_no_decline_reason(engine: Engine) -> None:
+    answer = engine.answer("When did Kazakhstan take part in implementing the JCPOA?")
+    assert (answer.topic, answer.fact, answer.declined) == ("iran", "jcpoa", None)
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("How many rounds of Iran talks did Kazakhstan host?", "iran"),
+        ("How many Minsk summits did Nazarbayev help convene?", "ukraine"),
+        ("Сколько раундов переговоров по Ирану принял Казахстан?", "iran"),
+        ("Иран бойынша неше раунд келіссөз өтті?", "iran"),
+    ],
+)
+def test_how_many_is_answered_by_a_fact_that_states_a_count(
+    engine: Engine, question: str, topic: str
+) -> None:
+    answer = engine.answer(question)
+    assert (answer.topic, answer.focus) == (topic, "how_many")
+    assert answer.fact in engine.counted
+
+
+def test_how_many_years_asks_when(engine: Engine) -> None:
+    answer = engine.answer("How many years does Kazakhstan's Security Council term cover?")
+    assert (answer.topic, answer.focus) == ("unsc", "when")
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        (
+            "My daughter is writing an essay on Central Asian foreign policy. Her teacher says "
+            "Kazakhstan was a big player in the Middle East. She mentioned something about "
+            "Syria. Is that true?",
+            "syria",
+        ),
+        (
+            "I'm a journalist preparing a background piece for tomorrow's edition. My editor "
+            "wants one line on why the January 2017 Syria meeting ended up in Kazakhstan "
+            "rather than somewhere else. What reason is given?",
+            "syria",
+        ),
+        (
+            "Мой сын пишет курсовую о внешней политике. Его преподаватель считает, что "
+            "Казахстан ничего не делал. А какую роль Казахстан сыграл в иранской ядерной сделке?",
+            "iran",
+        ),
+    ],
+)
+def test_a_long_message_is_answered_by_its_question(
+    engine: Engine, question: str, topic: str
+) -> None:
+    assert engine.answer(question).topic == topic
+
+
+def test_a_long_message_asking_what_we_never_hold_is_declined(engine: Engine) -> None:
+    question = (
+        "My daughter is writing an essay about Kazakhstan. She needs the population of Iran. "
+        "Can you tell me?"
+    )
+    assert engine.answer(question).declined == "off_topic"
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("Tell me about the Levant war", "syria"),
+        ("the summits in the Belarusian capital", "ukraine"),
+        ("the UN body that decides on war and peace", "unsc"),
+        ("the bloc of Muslim-majority states", "oic"),
+        ("Tehran's atom programme", "iran"),
+        ("саммиты в белорусской столице", "ukraine"),
+        ("переговоры по атомной программе Тегерана", "iran"),
+        ("Беларусь астанасындағы саммиттер", "ukraine"),
+        ("Тегеранның атом бағдарламасы", "iran"),
+    ],
+)
+def test_paraphrases_without_a_topic_word(engine: Engine, question: str, topic: str) -> None:
+    assert engine.answer(question).topic == topic
+
+
+@pytest.mark.parametrize(
+    ("first", "followup", "topic"),
+    [
+        ("Расскажи о переговорах по Сирии в Астане", "А сколько там было раундов?", "syria"),
+        ("Что Казахстан делал в Совете Безопасности ООН?", "а какие у него приоритеты?", "unsc"),
+        ("Как Казахстан помирил Россию и Турцию?", "И что это им дало?", "russia_turkey"),
+        ("Астанадағы Сирия келіссөздері туралы айтыңыз", "Неге дәл сол жерде?", "syria"),
+        ("Минск саммиттері туралы айтып беріңіз", "ол қашан болды?", "ukraine"),
+    ],
+)
+def test_russian_and_kazakh_follow_ups_keep_the_conversation(
+    engine: Engine, first: str, followup: str, topic: str
+) -> None:
+    answers = converse(engine, first, followup)
+    assert [a.topic for a in answers] == [topic, topic]
+
+
+def test_thanks_ends_a_conversation_rather_than_following_up(engine: Engine) -> None:
+    answers = converse(engine, "Tell me about the UN Security Council", "thanks, that's helpful!")
+    assert answers[1].topic is None
+
+
+@pytest.mark.parametrize(
+    ("question", "focus"),
+    [
+        ("Қазақстан қай жылы БҰҰ Қауіпсіздік Кеңесіне сайланды?", "when"),
+        ("Сирия келіссөздері қай жерде өтті?", "where"),
+        ("Сирия келіссөздері қайда өтті?", "where"),
+        ("Ресей мен Түркияны кім татуластырды?", "who"),
+        ("Иран бойынша неше раунд келіссөз өтті?", "how_many"),
+        ("Қазақстан Иранмен қанша раунд келіссөз өткізді?", "how_many"),
+        ("Неге Астана таңдалды?", "why"),
+        ("Астана не үшін таңдалды?", "why"),
+        ("Сирия келіссөздері қашан және қайда өтті?", "where"),  # the word nearest the verb
+    ],
+)
+def test_kazakh_question_words(engine: Engine, question: str, focus: str) -> None:
+    assert engine.answer(question).focus == focus
+
+
+@pytest.mark.parametrize(
+    ("question", "topic", "focus"),
+    [
+        ("Qazaqstan Siriia boiynsha kelissozder qashan otti?", "syria", "when"),  # ASCII
+        ("Qazaqstan Sırıa boıynsha kelissózder qashan ótti?", "syria", "when"),  # 2021
+        ("Qazaqstan Sirii'a boi'ynsha kelisso'zder qas'an o'tti?", "syria", "when"),  # 2017
+        ("BUU Qauipsizdik Kenesi", "unsc", None),
+        ("Qazaqstan qai jyly BUU Qauipsizdik Kenesine sailandy?", "unsc", "when"),
+        ("Minsk sammitteri qashan boldy?", "ukraine", "when"),
+        ("Reseı men Túrkııany kim tatýlastyrdy?", "russia_turkey", "who"),
+    ],
+)
+def test_kazakh_in_latin_letters_is_read_and_answered_in_kazakh(
+    engine: Engine, question: str, topic: str, focus: str | None
+) -> None:
+    answer = engine.answer(question)
+    assert (answer.topic, answer.focus, answer.lang) == (topic, focus, "kk")
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("Kazakhstan Security Council", "en"),
+        ("When were the Astana talks on Syria?", "en"),
+        ("kogda byli peregovory po sirii", "en"),  # Russian in Latin letters: not Kazakh
+        ("sammity v minske", "en"),
+    ],
+)
+def test_other_latin_text_is_not_read_as_kazakh(engine: Engine, question: str, lang: str) -> None:
+    answer = engine.answer(question)
+    assert answer.lang == lang and answer.answered

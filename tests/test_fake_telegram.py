@@ -187,6 +187,62 @@ async def test_edit_unknown_message_is_bad_request(tg: FakeTelegram) -> None:
             await app.bot.edit_message_text("x", chat_id=1, message_id=99)
 
 
+@pytest.mark.parametrize(
+    ("markup", "says"),
+    [
+        ("<b>open", 'Can\'t find end tag corresponding to start tag "b"'),
+        ("close</b>", "Unexpected end tag"),
+        ("<b><i>crossed</b></i>", "Unmatched end tag"),
+        ("a < b", "Unsupported start tag"),
+        ("<br/>", 'Unsupported start tag "br/"'),
+        ("<script>x</script>", 'Unsupported start tag "script"'),
+    ],
+)
+async def test_html_telegram_cannot_parse_is_refused_as_telegram_does(
+    tg: FakeTelegram, markup: str, says: str
+) -> None:
+    """TDLib, the Bot API server's own parser, reads every HTML text: its errors come back."""
+    async with build_app(tg) as app:
+        with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
+            await app.bot.send_message(1, markup, parse_mode="HTML")
+        with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
+            await app.bot.answer_inline_query(
+                "q1", [InlineQueryResultArticle("1", "t", InputTextMessageContent(markup, "HTML"))]
+            )
+    assert [method for method, _ in tg.refused] == ["sendMessage", "answerInlineQuery"]
+    for _, description in tg.refused:  # word for word as the Bot API says it
+        assert description.startswith("Bad Request: can't parse entities: ")
+        assert says in description
+    tg.refused.clear()  # refused on purpose: the fixture checks nothing else was
+
+
+async def test_what_telegram_accepts_passes(tg: FakeTelegram) -> None:
+    folded = "<b>Lead</b>\n<blockquote expandable>the rest\n<i>and more</i> R&amp;D</blockquote>"
+    async with build_app(tg) as app:
+        sent = await app.bot.send_message(1, folded, parse_mode="HTML")
+        await app.bot.send_message(1, "a < b & c", parse_mode=None)  # plain text: not parsed
+        await app.bot.edit_message_text("<u>edited</u>", 1, sent.message_id, parse_mode="HTML")
+    assert tg.refused == []
+
+
+@pytest.mark.parametrize(
+    ("markup", "says"),
+    [
+        ("x" * 4097, "message is too long"),
+        ("<b>a</b> " * 101, "too many entities (101 > 100)"),
+        ("<b> </b>", "message text is empty"),
+    ],
+)
+async def test_what_does_not_fit_a_message_is_refused(
+    tg: FakeTelegram, markup: str, says: str
+) -> None:
+    async with build_app(tg) as app:
+        with pytest.raises(BadRequest):
+            await app.bot.send_message(1, markup, parse_mode="HTML")
+    assert tg.refused == [("sendMessage", f"Bad Request: {says}")]
+    tg.refused.clear()
+
+
 async def test_fail_next_429_is_visible_to_raw_http_client(tg: FakeTelegram) -> None:
     tg.fail_next("sendMessage", status=429, retry_after=1)
     async with httpx.AsyncClient() as client:

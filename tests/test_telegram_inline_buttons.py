@@ -113,3 +113,15 @@ def test_callback_data_round_trips(engine: Engine) -> None:
     assert parse_callback("tl:kk", engine.kb).topic is None
     for junk in (None, "", "t:", "t:xx:iran", "tl", "t:en:nope", "zz:en:iran"):
         assert parse_callback(junk, engine.kb) is None
+
+
+async def test_topic_buttons_carry_short_titles_that_fit_a_phone(
+    tg: FakeTelegram, bot: Application, engine: Engine
+) -> None:
+    for lang in ("en", "ru", "kk"):
+        call = await ask(tg, USER, f"/lang {lang}")
+        call = await ask(tg, USER, "/start")
+        labels = [b["text"] for b in buttons(call) if b.get("callback_data", "").startswith("t:")]
+        assert len(labels) == len(engine.kb.topics)
+        assert all(len(label) <= 32 for label in labels), labels  # "→ " and 30 characters
+        assert f"→ {engine.kb.topics['ukraine'].short_title.get(lang)}" in labels

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from html.parser import HTMLParser
 
 import pytest
 from bot_harness import GROUP, PROBE, StartBot, ask, assert_valid_html
 from fake_telegram import BOT_USERNAME, FakeTelegram
 from hypothesis import given
 from hypothesis import strategies as st
+from tdlib import EXPANDABLE, parse_html
 from telegram.ext import Application
 
 from bot.telegram.replies import split_html
@@ -105,29 +105,9 @@ async def test_token_never_reaches_the_logs(
 # --- splitting long replies -------------------------------------------------------------------
 
 
-class _Balance(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[str] = []
-        self.text: list[str] = []
-        self.ok = True
-
-    def handle_starttag(self, tag: str, attrs: object) -> None:
-        self.stack.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        self.ok = self.ok and bool(self.stack) and self.stack.pop() == tag
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-
 def _plain(part: str) -> str:
-    parser = _Balance()
-    parser.feed(part)
-    parser.close()
-    assert parser.ok and not parser.stack, part
-    return "".join(parser.text)
+    """What a reader sees of `part`; TDLib raises if Telegram would refuse it."""
+    return parse_html(part).text
 
 
 _line = st.one_of(
@@ -138,9 +118,17 @@ _line = st.one_of(
 )  # fmt: skip
 
 
-@given(st.lists(_line, max_size=40), st.integers(min_value=80, max_value=400))
-def test_split_html_parts_are_short_and_valid(lines: list[str], limit: int) -> None:
+@given(
+    st.lists(_line, max_size=40),
+    st.lists(_line, max_size=40),
+    st.integers(min_value=80, max_value=400),
+)
+def test_split_html_parts_are_short_and_valid(
+    lines: list[str], folded: list[str], limit: int
+) -> None:
     text = "\n".join(lines)
+    if folded:  # the folded rest of an answer: one blockquote over many lines
+        text += "\n<blockquote expandable>" + "\n".join(folded) + "</blockquote>"
     parts = split_html(text, limit)
     for part in parts:
         assert len(part.encode("utf-16-le")) // 2 <= limit
@@ -155,6 +143,24 @@ def test_split_html_cuts_on_lines() -> None:
     assert len(parts) > 1
     assert "\n".join(parts).split("\n") == lines
     assert all(len(p) <= 4096 for p in parts)
+
+
+@pytest.mark.parametrize(
+    ("fold_line", "count"), [("fact number {n}", 400), ("{n} " + "word " * 1000, 12)]
+)
+def test_split_html_keeps_the_fold_folded_in_every_part(fold_line: str, count: int) -> None:
+    lines = [fold_line.format(n=n) for n in range(count)]  # the second: lines over 4096
+    text = "<b>Lead</b>\n<blockquote expandable>" + "\n".join(lines) + "</blockquote>"
+    parts = split_html(text)
+    assert len(parts) > 1 and parts[0].startswith("<b>Lead</b>\n<blockquote expandable>")
+    for part in parts:
+        parsed = parse_html(part)  # raises where Telegram would refuse the part
+        assert parsed.units() <= 4096
+        [fold] = [e for e in parsed.entities if e["type"]["@type"] == EXPANDABLE]
+        assert fold["offset"] + fold["length"] == parsed.units()  # folded up to the end
+    plain = "".join(_plain(part) for part in parts)
+    words = "".join(lines).split()  # too long for TDLib to parse in one piece
+    assert "".join(plain.split()) == "Lead" + "".join(words)
 
 
 def test_split_html_cuts_a_giant_line_between_words() -> None:

@@ -1,8 +1,9 @@
 """Group etiquette: which messages are meant for the bot, and what they ask.
 
 In private chats every text is for the bot. In groups only commands (handled by
-CommandHandler, which already ignores /cmd@otherbot), mentions of the bot and replies
-to its own messages are; other chatter is never answered.
+CommandHandler, which already ignores /cmd@otherbot; an unknown command counts only as
+/cmd@thisbot), mentions of the bot and replies to its own messages are; other chatter is
+never answered.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import re
 
 from telegram import Chat, Message
 from telegram.ext import filters
+
+from ..commands import Command, parse_command
 
 
 class _FromHuman(filters.MessageFilter):
@@ -38,16 +41,20 @@ def is_private(message: Message) -> bool:
     return message.chat.type == Chat.PRIVATE
 
 
-def command_name(message: Message) -> str:
-    """'/Iran@thisbot now' -> 'iran'."""
-    first = (message.text or "").split(maxsplit=1)[0] if message.text else ""
-    return first.removeprefix("/").split("@", 1)[0].lower()
+def command_of(message: Message) -> Command:
+    """The command a message starts with: '/Iran@thisbot now' -> iran, thisbot, 'now'."""
+    return parse_command(message.text or "") or Command("")
 
 
 def text_after_command(message: Message) -> str:
     """Everything after the command, newlines kept (context.args would split them away)."""
-    parts = (message.text or "").split(maxsplit=1)
-    return parts[1].strip() if len(parts) > 1 else ""
+    return command_of(message).argument
+
+
+def names_this_bot(message: Message, username: str) -> bool:
+    """/cmd@thisbot: meant for this bot even in a group full of other bots' commands."""
+    named = command_of(message).bot
+    return named is not None and named.lower() == username.lower()
 
 
 def strip_mention(text: str, username: str) -> str:

@@ -1,18 +1,19 @@
-"""The flows several handlers share: answer a question, show a topic, the timeline, the topics.
+"""From a command's reply (bot/commands.py) to Telegram: buttons, HTML, bursts and memory.
 
-Each one picks the words (engine and renderer), sends them (replies) and remembers what
-was said (conversations), so the handlers themselves only parse the update.
+The words come from commands.run_command, exactly as the console gets them; this module adds
+the keyboard, sends the HTML (in groups as a reply to the asking message), skips a group's
+burst of the same request, and remembers what was said for follow-ups and the report.
 """
 
 from __future__ import annotations
 
 import logging
 
-from telegram import Chat, MaybeInaccessibleMessage, Message, User
+from telegram import Chat, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, User
 
+from ..commands import Command, CommandReply, run_command
 from ..engine import Answer, Turn
-from ..locales import t
-from ..render import Html, render_answer, render_timeline, render_topic, topic_list
+from ..render import Html
 from .context import BotContext
 from .keyboards import answer_keyboard, share_query, topic_keyboard, topics_keyboard
 from .language import reply_language
@@ -26,23 +27,75 @@ def in_group(message: MaybeInaccessibleMessage) -> bool:
     return message.chat.type != Chat.PRIVATE
 
 
-async def answer_question(message: Message, question: str, context: BotContext) -> None:
-    lang = reply_language(question, message.from_user, context.store)
-    history = context.conversations.context_for(message, context.bot.id)
-    try:
-        answer = context.engine.answer(question, lang, history)
-    except Exception:  # an engine bug must cost one answer, not the asker's reply
-        log.exception("The engine failed on a question of %d characters", len(question))
-        answer = Answer(question=question, lang=lang, kind="declined")
-    followed_up = bool(history) and answer.topic in history[-1].topics
-    keyboard = answer_keyboard(answer, context.kb, share_query(answer, followed_up))
-    text = render_answer(answer, context.kb, Html)
-    if in_group(message) and context.services.bursts.is_repeat(message.chat.id, question, text):
-        log.info("A group asked the same question again within seconds; answered once")
+def command_reply(
+    command: Command, lang: str, context: BotContext, history: list[Turn] | None = None
+) -> CommandReply:
+    """commands.run_command, in Telegram HTML."""
+    return run_command(
+        context.engine,
+        command,
+        lang,
+        username=context.bot.username,
+        history=history,
+        markup=Html,
+    )
+
+
+async def respond(message: Message, command: Command, context: BotContext) -> None:
+    """Answer a command (or, as /ask, a question) that `message` put to the bot."""
+    user = message.from_user
+    asks = command.name == "ask"
+    history = context.conversations.context_for(message, context.bot.id) if asks else None
+    # the user's language (/lang, else their client's); a question's own language wins
+    reply = command_reply(command, reply_language("", user, context.store), context, history)
+    if reply.chosen_lang and user is not None:
+        context.store.set_language(user.id, reply.chosen_lang)
+    # Several members tapping /iran at once get one answer; /lang is each member's own.
+    if (
+        in_group(message)
+        and command.name != "lang"
+        and context.services.bursts.is_repeat(message.chat.id, _burst_key(command), reply.text)
+    ):
+        log.info("A group asked the same thing again within seconds; answered once")
         return
-    sent = await reply_html(message, text, keyboard, quote=in_group(message))
-    context.conversations.remember(message.chat, message.from_user, answer.turn, sent)
-    record_unanswered(answer, context)
+    await send_reply(message, user, reply, context, quote=in_group(message), history=history)
+
+
+def _burst_key(command: Command) -> str:
+    """/ask QUESTION and a mention asking QUESTION are the same request; /cmd@thisbot is /cmd."""
+    if command.name == "ask":
+        return command.argument
+    return f"/{command.name} {command.argument}"
+
+
+async def send_reply(
+    target: MaybeInaccessibleMessage,
+    user: User | None,
+    reply: CommandReply,
+    context: BotContext,
+    *,
+    quote: bool,
+    history: list[Turn] | None = None,
+) -> None:
+    """Send `reply` with its buttons; note what it was about, and whether it went unanswered."""
+    sent = await reply_html(target, reply.text, _keyboard(reply, context, history), quote=quote)
+    context.conversations.remember(target.chat, user, reply.turn, sent)
+    if reply.answer is not None:
+        record_unanswered(reply.answer, context)
+
+
+def _keyboard(
+    reply: CommandReply, context: BotContext, history: list[Turn] | None
+) -> InlineKeyboardMarkup | None:
+    if reply.answer is not None:
+        answer = reply.answer
+        followed_up = bool(history) and answer.topic in history[-1].topics
+        return answer_keyboard(answer, context.kb, share_query(answer, followed_up))
+    if reply.topic is not None:
+        return topic_keyboard(context.kb, reply.topic, reply.lang)
+    if reply.lists_topics:
+        return topics_keyboard(context.kb, reply.lang)
+    return None
 
 
 def record_unanswered(answer: Answer, context: BotContext) -> None:
@@ -51,37 +104,3 @@ def record_unanswered(answer: Answer, context: BotContext) -> None:
         context.services.unanswered.record(answer)
     except Exception:
         log.exception("Could not record an unanswered question")
-
-
-async def send_topic(
-    target: MaybeInaccessibleMessage,
-    user: User | None,
-    topic_id: str,
-    lang: str,
-    context: BotContext,
-    *,
-    quote: bool,
-) -> None:
-    """The whole topic; it becomes the subject of the user's follow-ups."""
-    text = render_topic(context.kb, topic_id, lang, Html)
-    keyboard = topic_keyboard(context.kb, topic_id, lang)
-    sent = await reply_html(target, text, keyboard, quote=quote)
-    context.conversations.remember(target.chat, user, Turn((topic_id,)), sent)
-
-
-async def send_timeline(
-    target: MaybeInaccessibleMessage,
-    lang: str,
-    year: int | None,
-    context: BotContext,
-    *,
-    quote: bool,
-) -> None:
-    await reply_html(target, render_timeline(context.kb, lang, year, Html), quote=quote)
-
-
-async def send_topic_list(message: Message, lang: str, intro_key: str, context: BotContext) -> None:
-    """An introduction, then every topic as a command and as a button."""
-    text = f"{Html.escape(t(lang, intro_key))}\n\n{topic_list(context.kb, lang, Html)}"
-    keyboard = topics_keyboard(context.kb, lang)
-    await reply_html(message, text, keyboard, quote=in_group(message))

@@ -27,6 +27,7 @@ from telegram.ext import (
     Defaults,
     InlineQueryHandler,
     MessageHandler,
+    PollAnswerHandler,
     filters,
 )
 
@@ -34,7 +35,7 @@ from ..engine import Engine
 from ..engine_cache import load_engine
 from ..settings import Settings
 from ..unanswered import open_unanswered_log
-from . import handlers
+from . import handlers, quiz
 from .addressing import NEW_HUMAN_MESSAGE
 from .context import BotContext, Services, install_services
 from .conversation import Conversations
@@ -51,8 +52,9 @@ from .webhook import configuration_problem, serve_until_signalled
 
 log = logging.getLogger(__name__)
 
-# Edits, polls, member changes and the like are never asked for, so never fetched.
-ALLOWED_UPDATES = [Update.MESSAGE, Update.INLINE_QUERY, Update.CALLBACK_QUERY]
+# Edits, poll states, member changes and the like are never asked for, so never fetched;
+# answers to the quiz polls are.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.INLINE_QUERY, Update.CALLBACK_QUERY, Update.POLL_ANSWER]
 EXIT_NO_TOKEN = 3
 EXIT_UNREACHABLE = 4
 EXIT_BAD_CONFIG = 5
@@ -95,6 +97,7 @@ def build_application(
         admins=settings.admins,
     )
     install_services(application, services)
+    quiz.install_quiz(application, settings)
     add_handlers(application, engine)
     return application
 
@@ -106,25 +109,22 @@ def add_handlers(application: Application, engine: Engine) -> None:
     application.add_handlers(
         [
             # 1. Our commands, as /cmd or /cmd@thisbot; CommandHandler skips /cmd@otherbot.
-            CommandHandler("start", handlers.start, filters=human),
-            CommandHandler("help", handlers.help_command, filters=human),
-            CommandHandler("topics", handlers.topics, filters=human),
-            CommandHandler("timeline", handlers.timeline, filters=human),
-            CommandHandler("ask", handlers.ask, filters=human),
-            CommandHandler("lang", handlers.lang, filters=human),
+            CommandHandler("quiz", quiz.quiz_command, filters=human),  # before the others
+            CommandHandler(FIXED_COMMANDS, handlers.command, filters=human),
             CommandHandler("report", handlers.report, filters=human),  # admins only
             CommandHandler("reload", handlers.reload, filters=human),  # admins only
-            # 2. One command per topic of the fact base.
-            CommandHandler(topic_commands, handlers.show_topic, filters=human),
-            # 3. Any other command: a hint in private; in groups it is someone else's.
-            MessageHandler(
-                filters.COMMAND & filters.ChatType.PRIVATE & human, handlers.unknown_command
-            ),
+            # 2. One command per topic of the fact base (reload.py updates this list).
+            CommandHandler(topic_commands, handlers.command, filters=human),
+            # 3. Any other command: a hint in private, and in groups for /cmd@thisbot only.
+            MessageHandler(filters.COMMAND & human, handlers.unknown_command),
             # 4. Text: everything in private; in groups the callback keeps only what is for us.
             MessageHandler(filters.TEXT & ~filters.COMMAND & human, handlers.answer_message),
             # 5. Inline mode and button presses.
             InlineQueryHandler(handlers.inline_query),
+            CallbackQueryHandler(quiz.next_question, pattern=quiz.NEXT_PATTERN),
             CallbackQueryHandler(handlers.button),
+            # 6. Answers to quiz polls.
+            PollAnswerHandler(quiz.poll_answer),
         ]
     )
     application.add_error_handler(handlers.error_handler)
@@ -140,6 +140,7 @@ async def _post_shutdown(application: Application) -> None:
     services: Services = application.bot_data["services"]
     services.store.close()
     services.unanswered.close()
+    quiz.close_quiz(application)
 
 
 def run(settings: Settings, knowledge_dir: str | Path | None = None, webhook: bool = False) -> int:

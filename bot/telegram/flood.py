@@ -7,7 +7,7 @@ so the figures hold for every window a test (or Telegram) can pick. Requests wai
 turn, first come first served, and are never dropped. A 429 pauses every request for its
 `retry_after`; a network error is retried a few times and then given up, never forever.
 
-`BurstFilter` answers a group's burst of identical questions once.
+`BurstFilter` answers a group's burst of identical questions or commands once.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ MAX_RETRY_AFTER_RETRIES = 5
 # after each of these waits, then given up and logged: a cut network must not pile up work.
 NETWORK_RETRY_DELAYS = (0.5, 1.0, 2.0)
 _PRUNE_AT = 512  # per-chat windows kept before idle ones are swept
-# Identical questions in a group within this many seconds are one question.
+# Identical questions (or commands) in a group within this many seconds are one request.
 BURST_SECONDS = 5.0
 
 Request = Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]]
@@ -173,7 +173,7 @@ def _seconds(exc: RetryAfter) -> float:
 
 
 class BurstFilter:
-    """Remembers recent group questions, so a burst of the same one is answered once."""
+    """Remembers recent group requests, so a burst of the same one is answered once."""
 
     def __init__(
         self, seconds: float = BURST_SECONDS, clock: Callable[[], float] = time.monotonic
@@ -182,8 +182,10 @@ class BurstFilter:
         self.clock = clock
         self._seen: dict[tuple[int, str, int], float] = {}
 
-    def is_repeat(self, chat_id: int, question: str, reply: str) -> bool:
-        """True when the chat got this very reply to this very question moments ago.
+    def is_repeat(self, chat_id: int, request: str, reply: str) -> bool:
+        """True when the chat got this very reply to this very request moments ago.
+
+        `request` is the question, or the command with its argument ("/iran ", "/timeline 2015").
 
         The reply is part of the key: "when was that?" from two people in a group follows up
         two different conversations, and is two questions.
@@ -191,7 +193,7 @@ class BurstFilter:
         now = self.clock()
         if len(self._seen) > _PRUNE_AT:
             self._seen = {k: t for k, t in self._seen.items() if now - t < self.seconds}
-        key = (chat_id, " ".join(normalise(question).split()), hash(reply))
+        key = (chat_id, " ".join(normalise(request).split()), hash(reply))
         last = self._seen.get(key)
         if last is not None and now - last < self.seconds:
             return True

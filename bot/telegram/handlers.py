@@ -6,22 +6,15 @@ Each one parses its update and hands over to answering.py; none holds any logic 
 from __future__ import annotations
 
 import logging
-import re
 
 from telegram import Update
 
+from ..commands import Command
 from ..locales import t
 from ..render import Html
-from ..text import LANGS
 from ..unanswered import report as unanswered_report
-from .addressing import command_name, question_for_bot, text_after_command
-from .answering import (
-    answer_question,
-    in_group,
-    send_timeline,
-    send_topic,
-    send_topic_list,
-)
+from .addressing import command_of, names_this_bot, question_for_bot, text_after_command
+from .answering import command_reply, in_group, respond, send_reply
 from .context import BotContext
 from .inline import INLINE_CACHE_SECONDS, inline_results
 from .keyboards import parse_callback
@@ -31,7 +24,6 @@ from .replies import reply_html
 
 log = logging.getLogger(__name__)
 
-_YEAR = re.compile(r"\d{4}")
 # /report covers this many days by default and shows this many groups, within one message.
 REPORT_DAYS = 30
 REPORT_TOP = 15
@@ -43,74 +35,11 @@ def _language(update: Update, context: BotContext) -> str:
     return reply_language("", update.effective_user, context.store)
 
 
-async def start(update: Update, context: BotContext) -> None:
-    """Welcome and the topics; a deep link (/start iran) opens that topic straight away."""
+async def command(update: Update, context: BotContext) -> None:
+    """/start, /help, /topics, /timeline, /ask, /lang and the topic commands (/iran...):
+    the words are commands.run_command's, the same as in the console."""
     message = update.effective_message
-    payload = (context.args or [""])[0].lower()
-    lang = _language(update, context)
-    if payload in context.kb.topics:
-        await send_topic(message, update.effective_user, payload, lang, context, quote=False)
-    else:
-        await send_topic_list(message, lang, "welcome", context)
-
-
-async def help_command(update: Update, context: BotContext) -> None:
-    lang = _language(update, context)
-    text = Html.escape(t(lang, "help", username=context.bot.username))
-    await reply_html(update.effective_message, text, quote=in_group(update.effective_message))
-
-
-async def topics(update: Update, context: BotContext) -> None:
-    await send_topic_list(
-        update.effective_message, _language(update, context), "topics_intro", context
-    )
-
-
-async def show_topic(update: Update, context: BotContext) -> None:
-    """/iran, /syria, ...: one command per topic of the fact base."""
-    message = update.effective_message
-    lang = _language(update, context)
-    topic_id = command_name(message)
-    await send_topic(
-        message, update.effective_user, topic_id, lang, context, quote=in_group(message)
-    )
-
-
-async def timeline(update: Update, context: BotContext) -> None:
-    """/timeline for every dated fact, /timeline 2015 for one year."""
-    message = update.effective_message
-    lang = _language(update, context)
-    argument = text_after_command(message)
-    if argument and not _YEAR.fullmatch(argument):
-        await reply_html(
-            message, Html.escape(t(lang, "timeline_bad_year")), quote=in_group(message)
-        )
-        return
-    year = int(argument) if argument else None
-    await send_timeline(message, lang, year, context, quote=in_group(message))
-
-
-async def ask(update: Update, context: BotContext) -> None:
-    """/ask QUESTION: reaches the bot in groups whatever the privacy mode."""
-    message = update.effective_message
-    question = text_after_command(message)
-    if not question:
-        lang = _language(update, context)
-        await reply_html(message, Html.escape(t(lang, "ask_usage")), quote=in_group(message))
-        return
-    await answer_question(message, question, context)
-
-
-async def lang(update: Update, context: BotContext) -> None:
-    """/lang en|ru|kk: the user's reply language, kept across restarts."""
-    message = update.effective_message
-    choice = text_after_command(message).lower()
-    if choice in LANGS and update.effective_user is not None:
-        context.store.set_language(update.effective_user.id, choice)
-        text = t(choice, "lang_set")
-    else:
-        text = t(_language(update, context), "lang_usage")
-    await reply_html(message, Html.escape(text), quote=in_group(message))
+    await respond(message, command_of(message), context)
 
 
 async def report(update: Update, context: BotContext) -> None:
@@ -119,8 +48,7 @@ async def report(update: Update, context: BotContext) -> None:
     message = update.effective_message
     user = update.effective_user
     if user is None or user.id not in context.services.admins or in_group(message):
-        if not in_group(message):
-            await unknown_command(update, context)
+        await unknown_command(update, context)
         return
     argument = text_after_command(message)
     days = int(argument) if argument.isdigit() and int(argument) > 0 else REPORT_DAYS
@@ -134,8 +62,7 @@ async def reload(update: Update, context: BotContext) -> None:
     message = update.effective_message
     user = update.effective_user
     if user is None or user.id not in context.services.admins:
-        if not in_group(message):
-            await unknown_command(update, context)
+        await unknown_command(update, context)
         return
     ok, detail = await reload_knowledge(context.application)
     text = t(_language(update, context), "reload_ok" if ok else "reload_failed", value=detail)
@@ -143,9 +70,14 @@ async def reload(update: Update, context: BotContext) -> None:
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
-    """Private chats only: groups are full of other bots' commands."""
-    text = Html.escape(t(_language(update, context), "unknown_command"))
-    await reply_html(update.effective_message, text)
+    """A one-line hint; in groups only for /cmd@thisbot, as a bare /cmd may be another bot's.
+
+    commands.run_command answers it, so a topic added by a reload works before its handler
+    does, and the hint reads as the console's."""
+    message = update.effective_message
+    if in_group(message) and not names_this_bot(message, context.bot.username):
+        return
+    await respond(message, command_of(message), context)
 
 
 async def answer_message(update: Update, context: BotContext) -> None:
@@ -154,10 +86,9 @@ async def answer_message(update: Update, context: BotContext) -> None:
     question = question_for_bot(message, context.bot.username, context.bot.id)
     if question is None:
         return
-    if not question:  # just "@thisbot"
-        await send_topic_list(message, _language(update, context), "topics_intro", context)
-        return
-    await answer_question(message, question, context)
+    # just "@thisbot" lists the topics; anything else is asked as /ask would ask it
+    asked = Command("ask", argument=question) if question else Command("topics")
+    await respond(message, asked, context)
 
 
 async def inline_query(update: Update, context: BotContext) -> None:
@@ -176,12 +107,8 @@ async def button(update: Update, context: BotContext) -> None:
         await query.answer(t(lang, "stale_button"), show_alert=True)
         return
     await query.answer()
-    if press.topic is None:
-        await send_timeline(query.message, press.lang, None, context, quote=False)
-    else:
-        await send_topic(
-            query.message, query.from_user, press.topic, press.lang, context, quote=False
-        )
+    reply = command_reply(Command(press.topic or "timeline"), press.lang, context)
+    await send_reply(query.message, query.from_user, reply, context, quote=False)
 
 
 async def error_handler(update: object, context: BotContext) -> None:

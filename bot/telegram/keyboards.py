@@ -31,7 +31,7 @@ def _button(text: str, data: str) -> InlineKeyboardButton:
 
 
 def _topic_button(kb: KnowledgeBase, topic_id: str, lang: str, key: str) -> InlineKeyboardButton:
-    title = kb.topics[topic_id].title.get(lang)
+    title = kb.topics[topic_id].button_title(lang)
     return _button(t(lang, key, value=title), f"{TOPIC_PREFIX}{lang}:{topic_id}")
 
 

@@ -1,13 +1,12 @@
-"""Which language to reply in: the message's own language, the user's choice, their client's."""
+"""Which language a reply is in: the message's own language, the user's choice, their client's."""
 
 from __future__ import annotations
 
 from telegram import User
 
-from ..text import LANGS, detect_language
+from ..commands import reply_language as _pick
+from ..text import LANGS
 from .store import StateStore
-
-DEFAULT_LANG = "en"
 
 
 def client_language(user: User | None) -> str | None:
@@ -17,12 +16,6 @@ def client_language(user: User | None) -> str | None:
 
 
 def reply_language(text: str, user: User | None, store: StateStore) -> str:
-    """A message written in Russian or Kazakh is answered in it; else /lang; else the client's.
-
-    Latin text says nothing (commands, names, English), so it never overrides a choice.
-    """
-    written = detect_language(text) if text else DEFAULT_LANG
-    if written != DEFAULT_LANG:
-        return written
+    """commands.reply_language, where the choice is /lang's, else the Telegram client's."""
     chosen = store.language(user.id) if user else None
-    return chosen or client_language(user) or DEFAULT_LANG
+    return _pick(text, chosen or client_language(user))

@@ -10,13 +10,13 @@ import logging
 from telegram import Bot, BotCommand
 from telegram.error import TelegramError
 
+from ..commands import FIXED_COMMANDS
 from ..loader import KnowledgeBase
 from ..locales import t
 from ..text import LANGS
 
 log = logging.getLogger(__name__)
 
-FIXED_COMMANDS = ("start", "help", "topics", "timeline", "ask", "lang")
 MAX_COMMANDS = 100  # Telegram's limits
 MAX_COMMAND_DESCRIPTION = 256
 MAX_DESCRIPTION = 512
