@@ -106,7 +106,8 @@ def test_an_edit_reads_only_the_edited_file(knowledge: Path, tmp_path: Path, mon
     assert [again.answer(q) for q in questions] == [fresh.answer(q) for q in questions]
     # a second edit: both edited topics are kept, the first is not parsed again
     _edit = knowledge / "oic.yaml"
-    _edit.write_text(_edit.read_text().replace("Islamic", "Islamic (OIC)", 1), encoding="utf-8")
+    text = _edit.read_text(encoding="utf-8")
+    _edit.write_text(text.replace("  en: Islamic rapp", "  en: The Islamic rapp", 1), "utf-8")
     load_engine(knowledge, cache)
     assert parsed == ["oic.yaml"]
     third = load_engine(knowledge, cache)

@@ -43,7 +43,7 @@ def test_patched_index_equals_a_fresh_merge(knowledge: Path) -> None:
     live = Engine.load(knowledge)
     # new words, a removed fact, a renamed one: terms appear, vanish and move
     _edit(knowledge / "iran.yaml", "P5+1", "P5+1 zanzibarian quokka")
-    _edit(knowledge / "syria.yaml", "Astana", "Astana, or Nur-Sultan,")
+    _edit(knowledge / "syria.yaml", "a neutral mediator", "a neutral and patient mediator")
     text = (knowledge / "oic.yaml").read_text(encoding="utf-8")
     (knowledge / "oic.yaml").write_text(text.replace("  - id: ", "  - id: x_", 1), "utf-8")
     patched = Engine.load(knowledge, previous=live)
@@ -53,7 +53,7 @@ def test_patched_index_equals_a_fresh_merge(knowledge: Path) -> None:
     assert _contents(patched.index) == _contents(Engine.load(knowledge).index)
     assert patched.index.resolve("quokka") is not None
     assert live.index.resolve("quokka") is None
-    for question in ("Iran talks 2013", "P5+1 quokka", "Nur-Sultan Syria talks", "OIC summit"):
+    for question in ("Iran talks 2013", "P5+1 quokka", "patient mediator Syria", "OIC summit"):
         assert patched.answer(question) == fresh_engine_answer(knowledge, question)
 
 
