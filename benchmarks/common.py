@@ -22,8 +22,9 @@ QUESTION_FILES = (
 )
 PYTHON = sys.executable
 
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))  # `tests.fake_telegram` and `bot` from this checkout
+for _path in (REPO, REPO / "tests"):  # `bot` and the tests' helpers (`tests.fake_telegram`,
+    if str(_path) not in sys.path:  # which imports its neighbours by their own names)
+        sys.path.insert(0, str(_path))
 
 
 def median(values: list[float]) -> float:
