@@ -182,8 +182,8 @@ class _TermTable(Mapping[str, Postings]):
         self._index, self._offsets, self._topics, self._values = index, offsets, topics, values
 
     def get(self, term: str, default=None):  # type: ignore[override]
-        i = self._index.term_ids.get(term)
-        if i is None:
+        i = self._index.term_id(term)
+        if i < 0:
             return default
         values = _WeightsOfTerm(self._index, term) if self._values is None else self._values
         return Postings(self._index, self._topics, values, *self._offsets[i : i + 2])  # type: ignore[arg-type]
@@ -195,13 +195,13 @@ class _TermTable(Mapping[str, Postings]):
         return found
 
     def __contains__(self, term: object) -> bool:
-        return term in self._index.term_ids
+        return isinstance(term, str) and self._index.term_id(term) >= 0
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._index.term_ids)
+        return iter(self._index.terms)
 
     def __len__(self) -> int:
-        return len(self._index.term_ids)
+        return len(self._index.terms)
 
 
 class _FactPostings(Mapping[str, float]):
@@ -242,15 +242,15 @@ class _FactTable(Mapping[str, _FactPostings]):
         self._index = index
 
     def get(self, term: str, default=None):  # type: ignore[override]
-        return _FactPostings(self._index, term) if term in self._index.term_ids else default
+        return _FactPostings(self._index, term) if self._index.term_id(term) >= 0 else default
 
     def __getitem__(self, term: str) -> _FactPostings:
-        if term not in self._index.term_ids:
+        if self._index.term_id(term) < 0:
             raise KeyError(term)
         return _FactPostings(self._index, term)
 
     def __iter__(self) -> Iterator[str]:
-        return (term for term in self._index.term_ids if self.get(term))
+        return iter(self._index.terms)
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
@@ -298,7 +298,7 @@ class Index:
     topic_ids: list[str] = field(default_factory=list)  # the topics, by number
     topic_numbers: dict[str, int] = field(default_factory=dict)
     fact_places: dict[str, int] = field(default_factory=dict)  # see _FACT_BITS
-    term_ids: dict[str, int] = field(default_factory=dict)
+    terms: tuple[str, ...] = ()  # every term, sorted: its position is its number
     # term i's postings are [offsets[i], offsets[i + 1]) of topics (their numbers)
     offsets: array = field(default_factory=lambda: array("I", [0]))
     topics: array = field(default_factory=lambda: array("I"))
@@ -333,6 +333,13 @@ class Index:
     @property
     def facts_per_term_in_topic(self) -> Mapping[tuple[str, str], int]:
         return _FactCounts(self)
+
+    def term_id(self, term: str) -> int:
+        """A term's number (its place in the sorted terms), or -1 for one no topic uses.
+
+        A bisection rather than a dict: no dict entry and no int object per term."""
+        i = bisect_left(self.terms, term)
+        return i if i < len(self.terms) and self.terms[i] == term else -1
 
     # --- looking up -------------------------------------------------------------------------
 
@@ -637,77 +644,80 @@ def _patch(previous: Index, shares: dict[str, TopicShare], changed: list[str]) -
     """
     index = Index(previous.lexicon, shares, previous.topic_ids, previous.topic_numbers)
     index.fact_places = dict(previous.fact_places)
-    index.term_ids = dict(previous.term_ids)
     numbers = {previous.topic_numbers[topic]: topic for topic in changed}
-    affected: dict[int, tuple[str, dict[int, float]]] = {}  # term id -> term, topic -> weight
-    known = next_id = len(previous.offsets) - 1  # term ids in the previous arrays
+    affected: dict[str, dict[int, float]] = {}  # term -> topic number -> weight
     for topic in changed:
         for fact in previous.shares[topic].topic.facts:
             index.fact_places.pop(fact.id, None)
-        for term in previous.shares[topic].terms:
-            affected[index.term_ids[term]] = (term, {})
+        affected.update((term, {}) for term in previous.shares[topic].terms)
     for number, topic in numbers.items():
         share = shares[topic]
         for position, fact in enumerate(share.topic.facts):
             index.fact_places[fact.id] = number << _FACT_BITS | position
-        for term in share.terms:
-            if term not in index.term_ids:
-                index.term_ids[term] = next_id
-                next_id += 1
-            affected[index.term_ids[term]] = (term, {})
-    for i, (term, postings) in affected.items():
-        if i < known:
-            lo, hi = previous.offsets[i], previous.offsets[i + 1]
-            for number in previous.topics[lo:hi]:
+        affected.update((term, {}) for term in share.terms)
+    for term, postings in affected.items():
+        i = previous.term_id(term)
+        if i >= 0:
+            for number in previous.topics[previous.offsets[i] : previous.offsets[i + 1]]:
                 if number not in numbers:
                     share = previous.shares[previous.topic_ids[number]]
                     postings[number] = share.weight(term)  # type: ignore[assignment]
     for number, topic in numbers.items():
         share = shares[topic]
         for term, weight in zip(share.terms, share.topic_weights(), strict=True):
-            affected[index.term_ids[term]][1][number] = weight
-    replaced, evidence = {}, {}
-    for i, (term, postings) in affected.items():
-        items = replaced[i] = sorted(postings.items())
+            affected[term][number] = weight
+    rows, evidence = [], []  # in term order: (term, its postings), None when no topic uses it
+    for term in sorted(affected):
+        items = sorted(affected[term].items())
         total = sum(weight for _, weight in items)
-        evidence[i] = [(n, w * w / total) for n, w in items if w * w / total >= MIN_EVIDENCE]
-        if not items:  # no topic uses the term any more
-            del index.term_ids[term]
-    size = next_id
-    index.offsets, index.topics, _ = _spliced(
-        previous.offsets, previous.topics, None, replaced, size
+        rows.append((term, items or None))
+        kept = [(n, w * w / total) for n, w in items if w * w / total >= MIN_EVIDENCE]
+        evidence.append((term, kept if items else None))
+    terms, index.offsets, index.topics, _ = _spliced(
+        previous.terms, previous.offsets, previous.topics, None, rows
     )
-    index.evidence_offsets, index.evidence_topics, index.evidence = _spliced(
-        previous.evidence_offsets, previous.evidence_topics, previous.evidence, evidence, size
-    )
+    index.terms = tuple(terms)
+    _, index.evidence_offsets, index.evidence_topics, index.evidence = _spliced(
+        previous.terms, previous.evidence_offsets, previous.evidence_topics, previous.evidence,
+        evidence,
+    )  # fmt: skip
     _add_surfaces(index, shares)
     return index
 
 
 def _spliced(
-    offsets: array, keys: array, values: array | None, replaced: dict[int, list], size: int
-) -> tuple[array, array, array]:
-    """Flat postings arrays with some terms' postings replaced; the others copied in bulk."""
+    terms: tuple[str, ...],
+    offsets: array,
+    keys: array,
+    values: array | None,
+    rows: list[tuple[str, list | None]],
+) -> tuple[list[str], array, array, array]:
+    """Sorted terms and their flat postings, with some terms' rows replaced (None: the term
+    goes); the terms between them are copied in bulk."""
+    new_terms: list[str] = []
     new_offsets, new_keys, new_values = array("I", [0]), array(keys.typecode), array("d")
-    known, start = len(offsets) - 1, 0
-    for i in [*sorted(replaced), size]:
-        stop = min(i, known)
-        if start < stop:  # terms start..stop-1 are unchanged
+    start = 0  # the next old term not copied yet
+    for term, items in [*rows, (None, None)]:
+        stop = len(terms) if term is None else bisect_left(terms, term)
+        if start < stop:  # old terms start..stop-1 are unchanged
             lo, hi = offsets[start], offsets[stop]
             shift = len(new_keys) - lo
+            new_terms += terms[start:stop]
             new_keys += keys[lo:hi]
             if values is not None:
                 new_values += values[lo:hi]
             new_offsets.extend([offset + shift for offset in offsets[start + 1 : stop + 1]])
-        if i == size:
+        if term is None:
             break
-        for key, value in replaced[i]:
-            new_keys.append(key)
-            if values is not None:
-                new_values.append(value)
-        new_offsets.append(len(new_keys))
-        start = i + 1
-    return new_offsets, new_keys, new_values
+        start = stop + 1 if stop < len(terms) and terms[stop] == term else stop
+        if items is not None:
+            new_terms.append(term)
+            for key, value in items:
+                new_keys.append(key)
+                if values is not None:
+                    new_values.append(value)
+            new_offsets.append(len(new_keys))
+    return new_terms, new_offsets, new_keys, new_values
 
 
 def _merge(lexicon: Lexicon, shares: dict[str, TopicShare]) -> Index:
@@ -725,9 +735,9 @@ def _merge(lexicon: Lexicon, shares: dict[str, TopicShare]) -> Index:
         numbers.extend(repeat(number, len(share.terms)))
         weights.extend(share.topic_weights())
     every = list(chain.from_iterable(share.terms for share in shares.values()))
-    terms = list(dict.fromkeys(every))  # numbered in order of first use
-    index.term_ids = dict(zip(terms, range(len(terms)), strict=True))
-    ids = list(map(index.term_ids.__getitem__, every))
+    terms = sorted(set(every))  # a term's number is its place among them
+    index.terms = tuple(terms)
+    ids = list(map(dict(zip(terms, range(len(terms)), strict=True)).__getitem__, every))
     # postings grouped by term; the sort is stable, so each term's topics stay in order
     order = sorted(range(len(ids)), key=ids.__getitem__)
     sizes = list(map(Counter(ids).__getitem__, range(len(terms))))
