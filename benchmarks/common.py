@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 from dataclasses import dataclass
@@ -21,6 +22,14 @@ QUESTION_FILES = (
     REPO / "tests" / "data" / "extra_questions.yaml",
 )
 PYTHON = sys.executable
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment of a benchmarked `python` child: bytecode is written and used, as on a
+    server (PYTHONDONTWRITEBYTECODE would make every start compile the bot's modules)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(extra)
+    return env
 
 for _path in (REPO, REPO / "tests"):  # `bot` and the tests' helpers (`tests.fake_telegram`,
     if str(_path) not in sys.path:  # which imports its neighbours by their own names)

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.common import PYTHON, REPO, Figure, median
+from benchmarks.common import PYTHON, REPO, Figure, child_env, median
 
 BOT = [PYTHON, "-m", "bot", "run"]
 BARE = [PYTHON, str(Path(__file__).with_name("bare_bot.py"))]
@@ -71,7 +71,7 @@ class _Process:
     def __init__(
         self, command: list[str], fake, knowledge: Path | None, workdir: Path, **extra: str
     ) -> None:
-        env = dict(os.environ)
+        env = child_env()
         env.update(
             TELEGRAM_BOT_TOKEN=fake.token,
             TELEGRAM_API_BASE_URL=f"{fake.url}/bot",
@@ -149,7 +149,7 @@ async def _memory_at(knowledge: Path, questions: list[str], workdir: Path) -> fl
     # as at every start but the first: the built engine is in the cache
     cache = str(workdir / "cache")
     fill = [PYTHON, "-m", "bot", "ask", "--knowledge", str(knowledge), "syria"]
-    env = dict(os.environ, BOT_CACHE_DIR=cache)
+    env = child_env(BOT_CACHE_DIR=cache)
     subprocess.run(fill, cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
     async with FakeTelegram() as fake:
         bot = _Process(BOT, fake, knowledge, workdir, BOT_CACHE_DIR=cache)

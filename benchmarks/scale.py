@@ -19,14 +19,14 @@ import time
 from pathlib import Path
 
 from benchmarks.answer_cost import parse_floor
-from benchmarks.common import PYTHON, REPO, Figure, median
+from benchmarks.common import PYTHON, REPO, Figure, child_env, median
 
 QUESTION = "When did Kazakhstan host the Syria talks?"
 FLOOR_NAME = "libyaml parse of the same files"
 
 
 def _env(cache: Path) -> dict[str, str]:
-    env = dict(os.environ, BOT_CACHE_DIR=str(cache), RECORD_UNANSWERED="0")
+    env = child_env(BOT_CACHE_DIR=str(cache), RECORD_UNANSWERED="0")
     env.pop("KNOWLEDGE_DIR", None)
     return env
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import time
 
-from benchmarks.common import PYTHON, REPO, Figure, median
+from benchmarks.common import PYTHON, REPO, Figure, child_env, median
 
 ASK = [PYTHON, "-m", "bot", "ask", "syria"]
 FLOOR = [PYTHON, "-c", "import yaml, rapidfuzz"]
@@ -13,7 +13,7 @@ FLOOR = [PYTHON, "-c", "import yaml, rapidfuzz"]
 
 def _wall(command: list[str]) -> float:
     start = time.perf_counter()
-    subprocess.run(command, cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(command, cwd=REPO, env=child_env(), check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - start
 
 
