@@ -31,6 +31,7 @@ def child_env(**extra: str) -> dict[str, str]:
     env.update(extra)
     return env
 
+
 for _path in (REPO, REPO / "tests"):  # `bot` and the tests' helpers (`tests.fake_telegram`,
     if str(_path) not in sys.path:  # which imports its neighbours by their own names)
         sys.path.insert(0, str(_path))

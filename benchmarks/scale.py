@@ -12,7 +12,6 @@ same run so machine noise weighs on both:
 
 from __future__ import annotations
 
-import os
 import subprocess
 import tempfile
 import time
