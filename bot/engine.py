@@ -63,8 +63,9 @@ DATE_WEIGHT = 0.7
 MAX_TOPICS = 3
 # What holding the asked detail (a date for "when"...) is worth to a fact, next to its words.
 FOCUS_BONUS = 1.0
-# What a fact's date being that of the asked event ("elected", "member") is worth to it, or
-# its date spanning years when the question asks "which years": more than the last turn's pull.
+# What a fact's date being that of the asked event ("elected", "member") is worth to it, and
+# its date being as precise as asked ("on what day", "which years"): more than the last turn's
+# pull (0.3), less than a word that names the fact.
 EVENT_BONUS = 0.5
 # How far (in words) a loose question word ("what") reaches for what it asks about.
 LOOSE_REACH = 3

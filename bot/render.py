@@ -123,8 +123,10 @@ def _lead(answer: Answer, fact: Fact, lang: str) -> str | None:
     not bear is corrected, never echoed.
     """
     focus = answer.focus
-    asked = _wrong_dates(answer, fact, lang)
-    if focus == "when" and fact.date and not answer.detail_withheld:
+    # a date withheld as another event's is no date to correct the question's by
+    withheld = answer.detail_withheld and focus == "when"
+    asked = None if withheld else _wrong_dates(answer, fact, lang)
+    if focus == "when" and fact.date and not withheld:
         value = fact.date.label(lang, when=True)
         if asked:
             return t(lang, "focus_when_not", value=value, asked=asked)
