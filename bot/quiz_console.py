@@ -68,7 +68,7 @@ class ConsoleQuiz:
             self.right += 1
             verdict = t(lang, "quiz_right")
         else:
-            verdict = t(lang, "quiz_wrong", value=f"{question.correct + 1}. {question.answer}")
+            verdict = t(lang, "quiz_wrong", value=question.answer)  # "2. 2" read badly
         return f"{verdict}\n{question.explanation}"
 
 

@@ -6,6 +6,7 @@ file, so every case differs from a valid fact base by exactly one problem.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -290,3 +291,20 @@ def run_cli(
         env=full_env,
         timeout=timeout,
     )
+
+
+def telegram_modules_imported(body: str) -> list[str]:
+    """Run `body` (with bot.cli's main at hand, its output swallowed) in a fresh interpreter,
+    and return the Telegram modules it imported: the command line must import none."""
+    code = (
+        "import io, json, sys, contextlib\n"
+        "from bot.cli import main\n"
+        f"{body}\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'telegram'"
+        " or m.startswith('bot.telegram'))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)

@@ -231,8 +231,9 @@ def test_console_quiz_scores_right_and_wrong(engine: Engine) -> None:
 
     verdict = quiz.play("/quiz иран", None, right_answer)
     assert verdict.startswith("Верно!\n")
-    verdict = quiz.play("/quiz иран", None, lambda prompt: "0")
-    assert verdict.startswith("Неверно: правильный ответ — ")
+    verdict = quiz.play("/quiz иран", None, lambda prompt: shown.append(prompt) or "0")
+    second = BANK.question(last_key(), "ru")
+    assert verdict.startswith(f"Неверно: правильный ответ — {second.answer}.\n")
     assert (
         quiz.play("/quiz score", "ru", lambda prompt: "")
         == "Ваш счёт в викторине: верных ответов — 1 из 2."

@@ -49,6 +49,7 @@ STRINGS = {
     "help": "Ask a question in your own words, e.g. “When was Kazakhstan elected to the UN "
     "Security Council?” or “What happened in 2015?”.\n\n"
     "/topics: the list of topics\n/timeline: every dated event (/timeline 2015 for one year)\n"
+    "/quiz: a quiz question (/quiz iran, /quiz 2015); /quiz score: your score\n"
     "/ask QUESTION: ask in a group\n/lang en|ru|kk: choose the reply language\n\n"
     "In groups, mention me or reply to my message. In any chat, type @{username} and a question.",
     "unknown_command": "I don't know that command. Try /help or /topics.",
