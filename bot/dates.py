@@ -37,6 +37,12 @@ PART_LABELS = {
     "kk": {"early": "{y} жылдың басы", "mid": "{y} жылдың ортасы", "late": "{y} жылдың соңы"},
 }
 SCHEDULED_LABELS = {"en": "scheduled", "ru": "запланированная дата", "kk": "жоспарланған күн"}
+# Kazakh parts of a year in the locative, for "when" answers: "2015 жылдың басында"
+PART_LOCATIVES_KK = {
+    "early": "{y} жылдың басында",
+    "mid": "{y} жылдың ортасында",
+    "late": "{y} жылдың соңында",
+}
 # A bare year in a sentence: "2016 год", "2016 жыл"; two years: "2017–2018 годы"
 YEAR_LABELS = {
     "en": ("{y}", "{a}–{b}"),
@@ -96,6 +102,15 @@ class DatePoint:
         day_month = f"{self.day} {MONTHS_EN[m]}" if self.day else MONTHS_EN[m]
         return f"{day_month} {y}" if with_year else day_month
 
+    def locative_kk(self, *, with_year: bool = True) -> str:
+        """The point as Kazakh says "in" it, for a "when" answer: "2016 жылы",
+        "2017 жылғы 23 қаңтарда", "2015 жылдың басында"."""
+        if self.part:
+            return PART_LOCATIVES_KK[self.part].format(y=self.year)
+        if self.month is None:
+            return f"{self.year} жылы"
+        return kazakh_locative(self.label("kk", with_year=with_year))
+
 
 @dataclass(frozen=True)
 class DateSpan:
@@ -117,10 +132,14 @@ class DateSpan:
     def last_day(self) -> date:
         return (self.end or self.start).last_day
 
-    def label(self, lang: str) -> str:
+    def label(self, lang: str, *, when: bool = False) -> str:
         """A point, or a range as written in the language: '2017–2018 годы',
-        '2014 – начало 2015 года', '2014 жыл – 2015 жылдың басы', 'May–October 2015'."""
-        label = self._label(lang)
+        '2014 – начало 2015 года', '2014 жыл – 2015 жылдың басы', 'May–October 2015'.
+
+        `when`: as the answer to "when" (in Kazakh the locative: '2016 жылы', '2014 жылы және
+        2015 жылдың басында'); the other languages write it alike.
+        """
+        label = self._locative_kk() if when and lang == "kk" else self._label(lang)
         if self.scheduled:
             return f"{label} ({SCHEDULED_LABELS.get(lang, SCHEDULED_LABELS['en'])})"
         return label
@@ -146,6 +165,17 @@ class DateSpan:
         dash = " – " if same_year and (start.day or end.day) else "–"  # "May–October 2015"
         return f"{left}{dash}{end.label(lang)}"
 
+    def _locative_kk(self) -> str:
+        start, end = self.start, self.end
+        if end is None:
+            return start.locative_kk()
+        whole = start.month is None and start.part is None
+        if whole and end.month is None and end.part is None:
+            return f"{start.year}–{end.year} жылдары"
+        if whole:  # a year and part of the next: "2014 жылы және 2015 жылдың басында"
+            return f"{start.locative_kk()} және {end.locative_kk()}"
+        return f"{self._label('kk')} аралығында"  # "2015 жылғы мамыр – қазан аралығында"
+
     def __str__(self) -> str:
         return self.label("en")
 
@@ -155,6 +185,20 @@ class DateSpan:
         from pydantic_core import core_schema
 
         return core_schema.no_info_plain_validator_function(_span_from_yaml)
+
+
+_KK_BACK_VOWELS = set("аоұыя")
+_KK_FRONT_VOWELS = set("әеөүіэию")
+_KK_VOICELESS = set("кқпстфхцчшщ")
+
+
+def kazakh_locative(phrase: str) -> str:
+    """A Kazakh phrase with the locative on its last word, by vowel harmony and the last
+    sound: "қаңтар" → "қаңтарда", "шілде" → "шілдеде", "қыркүйек" → "қыркүйекте"."""
+    vowels = [ch for ch in phrase.lower() if ch in _KK_BACK_VOWELS | _KK_FRONT_VOWELS]
+    front = bool(vowels) and vowels[-1] in _KK_FRONT_VOWELS
+    voiceless = phrase[-1:].lower() in _KK_VOICELESS
+    return phrase + ("т" if voiceless else "д") + ("е" if front else "а")
 
 
 def _span_from_yaml(value: object) -> DateSpan:

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .dates import DateQuery, find_dates
+from .dates import DateQuery, DateSpan, find_dates
 from .index import Index, Match, build_index, pair_term
 from .lexicon import MAX_PHRASE, Lexicon, load_lexicon
 from .loader import KnowledgeBase, load_knowledge
@@ -63,6 +63,10 @@ DATE_WEIGHT = 0.7
 MAX_TOPICS = 3
 # What holding the asked detail (a date for "when"...) is worth to a fact, next to its words.
 FOCUS_BONUS = 1.0
+# What a fact's date being that of the asked event ("elected", "member") is worth to it, and
+# its date being as precise as asked ("on what day", "which years"): more than the last turn's
+# pull (0.3), less than a word that names the fact.
+EVENT_BONUS = 0.5
 # How far (in words) a loose question word ("what") reaches for what it asks about.
 LOOSE_REACH = 3
 # A word of the sentences around the question ("My daughter is writing an essay.") weighs this
@@ -127,6 +131,10 @@ class Answer:
     # why a declined answer was declined: one of DECLINE_REASONS, None when answered
     declined: str | None = None
     role: str | None = None  # a "who" question's role: "actor", "host", "parties", "organisers"
+    # the matched fact holds a detail of the asked kind, but not for what was asked: its date is
+    # another event's ("When was the deal signed?" of talks), its reason is the asked subject's
+    # own effort. The lead then says the source does not say.
+    detail_withheld: bool = False
 
     @property
     def answered(self) -> bool:
@@ -175,6 +183,9 @@ class Analysis:
     # "Who is the *Secretary* General", "неше *тармақ*"
     unknown_head: bool = False
     head_term: str | None = None  # the term of what a who/which/how-many word asks about
+    events: frozenset[str] = frozenset()  # the events a "when" asks about: "elected", "signed"
+    # how precise a date is asked for: "day" ("on what day"), "years" ("which years")
+    precision: set[str] = field(default_factory=set)
 
     @property
     def empty(self) -> bool:
@@ -213,6 +224,34 @@ class Engine:
             if fact_detail(fact, "how_many") or numbers.intersection(words(normalise(fact.text.en)))
         )
         self._kinds: dict[str, str | None] = {}  # _classify's answers: words to kinds
+        # the event each dated fact's date belongs to, and the names a reason credits its own
+        # actor with ("thanks to the efforts of President Nazarbayev")
+        self.fact_events = {
+            fact.id: event
+            for _, fact in kb.facts.values()
+            if fact.date and (event := main_event(fact.text.en, self.lexicon))
+        }
+        self.self_credited = {
+            fact.id: names for _, fact in kb.facts.values() if (names := self._credited_names(fact))
+        }
+
+    def _credited_names(self, fact: Fact) -> frozenset[str]:
+        """The terms of the actor's name (its capitalised words) that the reason names too:
+        such a reason says why others acted, never why the actor did."""
+        if fact.reason is None or fact.who is None or fact.who.actor is None:
+            return frozenset()
+        names: set[str] = set()
+        for lang in LANGS:
+            actor, reason = getattr(fact.who.actor, lang), getattr(fact.reason, lang)
+            if not (actor and reason):
+                continue
+            said = words(normalise(reason))
+            for name in words(normalise(" ".join(w for w in actor.split() if w[:1].isupper()))):
+                match = self.index.resolve(name)
+                # inflected in the reason: "Назарбаевтың", "Назарбаева"
+                if match is not None and any(word.startswith(name) for word in said):
+                    names.add(match.term)
+        return frozenset(names)
 
     @classmethod
     def load(
@@ -442,6 +481,12 @@ class Engine:
         elif nouns:
             analysis.focus = nouns[0]
         analysis.role = self._role(found, analysis.focus)
+        # a question word may stand inside the event's phrase: "Кеңесінде *қашан* болды"
+        plain = [w for w in found if not (self._classify(w) or "").startswith("ask:")]
+        analysis.events = events_in(plain, self.lexicon)
+        analysis.precision = {
+            name for name, group in self.lexicon.precision.items() if not group.isdisjoint(found)
+        }
         return analysis
 
     def _role(self, found: list[str], focus: str | None) -> str | None:
@@ -554,12 +599,61 @@ class Engine:
                     total += match.similarity * weight / shared
             total += 2.0 * _date_fit(analysis.dates, fact)
             if analysis.focus and fact_detail(fact, analysis.focus, analysis.role):
-                total += FOCUS_BONUS
+                total += FOCUS_BONUS if self._answers(fact, analysis) else 0.0
+            if analysis.focus == "when" and fact.date:
+                if self.fact_events.get(fact.id) in analysis.events:
+                    total += EVENT_BONUS
+                if analysis.precision and analysis.precision <= _precision(fact.date):
+                    total += EVENT_BONUS
             if context and fact.id in context.facts:
                 total += 0.3
             return total
 
         return max(topic.facts, key=score)  # max keeps the first of equals: file order
+
+    def _answers(self, fact: Fact, analysis: Analysis) -> bool:
+        """Whether the fact's detail of the asked kind answers what was asked.
+
+        A fact's date is that of its main event (see main_event): "When was the deal signed?"
+        is not answered by the date of talks. A reason that credits the fact's own actor says
+        why others acted: "Why did Nazarbayev reconcile them?" is not answered by "thanks to
+        Nazarbayev's efforts".
+        """
+        if analysis.focus == "when":
+            event = self.fact_events.get(fact.id)
+            return not (analysis.events and event and event not in analysis.events)
+        if analysis.focus == "why":
+            names = self.self_credited.get(fact.id)
+            return not (names and any(m.term in names for m in analysis.matches))
+        return True
+
+    def _covers(self, fact: Fact, analysis: Analysis) -> bool:
+        """Whether every content word of the question is a word of this fact."""
+        return all(
+            fact.id in self.index.fact_terms.get(match.term, {})
+            for position, match in enumerate(analysis.matches)
+            if position not in analysis.context_matches
+        )
+
+    def _role_holder(
+        self, answered: list[str], ranked: list[str], analysis: Analysis, last: Turn | None
+    ) -> list[str]:
+        """A "who" question that asks for a role the best topic's fact lacks is answered first
+        by a topic the question also points at whose fact holds that role and covers the
+        question: "Who organised the Astana talks?" is answered by Russia and Turkey."""
+        role = analysis.role
+        if analysis.focus != "who" or not role:
+            return answered
+        first = self._best_fact(self.kb.topics[answered[0]], analysis, last)
+        if fact_detail(first, "who", role):
+            return answered
+        for topic in ranked:
+            if topic in answered:
+                continue
+            fact = self._best_fact(self.kb.topics[topic], analysis, last)
+            if fact_detail(fact, "who", role) and self._covers(fact, analysis):
+                return [topic, *answered][:MAX_TOPICS]
+        return answered
 
     # --- answering ----------------------------------------------------------------------------
 
@@ -639,6 +733,7 @@ class Engine:
                 )
             return Answer(kind="declined", declined="off_topic", **base)
         unsure = best < SURE_SHARE * sum(scores.values())
+        answered = self._role_holder(answered, ranked, analysis, last)
         candidates = tuple(t for t in close if t not in answered)[:MAX_TOPICS] if unsure else ()
         return self._topic_answer(answered, analysis, last, confidence, candidates, base)
 
@@ -708,11 +803,12 @@ class Engine:
         candidates: tuple[str, ...],
         base: dict,
     ) -> Answer:
-        facts = tuple(self._best_fact(self.kb.topics[t], analysis, last).id for t in topics)
+        chosen = [self._best_fact(self.kb.topics[t], analysis, last) for t in topics]
         return Answer(
             kind="topic",
             topics=tuple(topics),
-            facts=facts,
+            facts=tuple(fact.id for fact in chosen),
+            detail_withheld=bool(analysis.focus) and not self._answers(chosen[0], analysis),
             score=round(confidence * 100, 1),
             candidates=candidates,
             **base,
@@ -902,10 +998,47 @@ def _latin(word: str) -> bool:
     return word.isalpha() and not is_cyrillic(word)
 
 
+def _precision(date: DateSpan) -> set[str]:
+    """What a fact's date can answer: a day ("on what day"), years ("which years")."""
+    found = {"day"} if date.start.day is not None else set()
+    return found | ({"years"} if date.first_day.year < date.last_day.year else set())
+
+
 def _date_fit(dates: Sequence[DateQuery], fact: Fact) -> float:
     if not dates or fact.date is None:
         return 0.0
     return max(query.overlap(fact.date) for query in dates)
+
+
+def _event_at(found: Sequence[str], position: int, lexicon: Lexicon) -> str | None:
+    """The event (see the lexicon's `events`) a word, or the phrase it opens, names."""
+    pair = tuple(found[position : position + 2])
+    if pair in lexicon.event_phrases:
+        return lexicon.event_phrases[pair]
+    word = found[position]
+    form = next((f for f in (word, *stems(word)) if f in lexicon.events), None)
+    return lexicon.events[form] if form is not None else None
+
+
+def events_in(found: Sequence[str], lexicon: Lexicon) -> frozenset[str]:
+    """The events these words name: "was the deal signed" → created."""
+    return frozenset(
+        event for position in range(len(found)) if (event := _event_at(found, position, lexicon))
+    )
+
+
+def main_event(text: str, lexicon: Lexicon) -> str | None:
+    """The event a fact's date belongs to: the event word of its text nearest the date ("In
+    2016 Kazakhstan was *voted* to sit on the Council as a member" is an election), or its
+    first event word when the text gives no date; None when it names none."""
+    found = words(normalise(text))
+    named = [(p, event) for p in range(len(found)) if (event := _event_at(found, p, lexicon))]
+    if not named:
+        return None
+    dated = next((p for p, word in enumerate(found) if any(c.isdigit() for c in word)), None)
+    if dated is None:
+        return named[0][1]
+    return min(named, key=lambda item: abs(item[0] - dated))[1]
 
 
 def fact_detail(fact: Fact, focus: str, role: str | None = None) -> object:

@@ -45,6 +45,12 @@ class Lexicon:
     closing: frozenset[str] = frozenset()  # "thanks", "рахмет": the asker is done
     # role words of a "who" question: "hosted" asks for the host (see Engine._role)
     asked_roles: dict[str, str] = field(default_factory=dict)
+    # event words of a "when" question ("signed", "elected"), as written and stemmed, and
+    # phrases ("took place") as their words: the event a date belongs to (see Engine.event)
+    events: dict[str, str] = field(default_factory=dict)
+    event_phrases: dict[tuple[str, ...], str] = field(default_factory=dict)
+    # words asking how precise a date is: "day" ("on what day"), "years" ("which years")
+    precision: dict[str, frozenset[str]] = field(default_factory=dict)
 
     # one-word synonyms as written: they decide before the stem, where two groups share one
     word_concepts: dict[str, str] = field(default_factory=dict)
@@ -89,6 +95,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     kazakh_latin: dict[str, str] = {}
     numbers: set[str] = set()
     closing: set[str] = set()
+    precision: dict[str, set[str]] = {}
 
     def kazakh(word: str, kind: str) -> None:
         forms = skeleton_stems(kazakh_skeleton(word))
@@ -105,6 +112,8 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
             phrases.setdefault(tuple(kazakh_skeleton(word) for word in found), kind)
 
     asked_roles: dict[str, str] = {}
+    events: dict[str, str] = {}
+    event_phrases: dict[tuple[str, ...], str] = {}
     for lang in LANGS:
         data = parse_yaml((directory / f"{lang}.yaml").read_text(encoding="utf-8"))
         for word in _entries(data.get("stopwords", "")):
@@ -140,14 +149,32 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
             off_domain |= _forms(found[0], lang)
             if lang == "kk":
                 kazakh(found[0], "off")
+        for word in _entries(data.get("stop_as_written", [])):
+            stop.add(word)
+            if lang == "kk":
+                kazakh(word, "stop")
+        for word in _entries(data.get("off_domain_as_written", [])):
+            off_domain.add(word)
+            if lang == "kk":
+                kazakh_latin.setdefault(skeleton_stems(kazakh_skeleton(word))[0], "off")
         numbers.update(_entries(data.get("numbers", [])))
         closing.update(_entries(data.get("closing", [])))
+        for name, items in (data.get("precision") or {}).items():
+            precision.setdefault(name, set()).update(_entries(items))
         for role, items in (data.get("who_roles") or {}).items():
             for found in _items(items):
                 if len(found) > 1:
                     phrases.setdefault(tuple(found), f"role:{role}")
                 for form in _forms(found[0], lang) if len(found) == 1 else ():
                     asked_roles.setdefault(form, role)
+        for event, items in (data.get("events") or {}).items():
+            for found in _items(items):
+                if len(found) > 1:
+                    event_phrases.setdefault(tuple(found), event)
+                    continue
+                # Kazakh stems are too short to tell events apart ("жасалды", "жасады")
+                for form in {found[0]} if lang == "kk" else _forms(found[0], lang):
+                    events.setdefault(form, event)
         for word in _entries(data.get("roles", [])):
             roles |= _forms(word, lang)
         for word in _entries(data.get("countries", [])):
@@ -186,4 +213,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         numbers=frozenset(numbers),
         closing=frozenset(closing),
         asked_roles=asked_roles,
+        events=events,
+        event_phrases=event_phrases,
+        precision={name: frozenset(group) for name, group in precision.items()},
     )

@@ -110,8 +110,9 @@ def _says_its_date(fact: Fact, lang: str, lead: str | None) -> bool:
     """Whether the lead or the fact's own text already gives its date, so a label repeats it."""
     if fact.date is None:
         return False
-    label = fact.date.label(lang).lower()
-    return label in (lead or "").lower() or label in fact.text.get(lang).lower()
+    label, lead = fact.date.label(lang).lower(), (lead or "").lower()
+    said = label in lead or fact.date.label(lang, when=True).lower() in lead
+    return said or label in fact.text.get(lang).lower()
 
 
 def _lead(answer: Answer, fact: Fact, lang: str) -> str | None:
@@ -122,18 +123,20 @@ def _lead(answer: Answer, fact: Fact, lang: str) -> str | None:
     not bear is corrected, never echoed.
     """
     focus = answer.focus
-    asked = _wrong_dates(answer, fact, lang)
-    if focus == "when" and fact.date:
-        value = fact.date.label(lang)
+    # a date withheld as another event's is no date to correct the question's by
+    withheld = answer.detail_withheld and focus == "when"
+    asked = None if withheld else _wrong_dates(answer, fact, lang)
+    if focus == "when" and fact.date and not withheld:
+        value = fact.date.label(lang, when=True)
         if asked:
             return t(lang, "focus_when_not", value=value, asked=asked)
-        if answer.dates and all(query.label(lang) == value for query in answer.dates):
+        if answer.dates and all(q.label(lang) == fact.date.label(lang) for q in answer.dates):
             return None  # "what was agreed in 2015?": its own year, echoed, answers nothing
         return t(lang, "focus_when", value=value)
     if focus == "who":
         line = _who_lead(fact, answer.role, lang)
     elif focus in ("when", "where", "why", "how_many"):
-        detail = fact_detail(fact, focus)
+        detail = None if answer.detail_withheld else fact_detail(fact, focus)
         line = t(lang, f"focus_{focus}", value=_value(detail, lang)) if detail else None
         line = line or t(lang, f"focus_{focus}_unknown")
     else:

@@ -334,3 +334,29 @@ def test_the_word_year_after_a_year_belongs_to_the_date(question: str, left: str
 def test_a_year_word_without_a_number_stays() -> None:
     _, rest = find_dates(normalise("В каком году Казахстан избрали в Совбез?"))
     assert "году" in rest
+
+
+@pytest.mark.parametrize(
+    ("spec", "label"),
+    [
+        ("2016", "2016 жылы"),
+        ("2017-01-23", "2017 жылғы 23 қаңтарда"),
+        ("2015-05", "2015 жылғы мамырда"),
+        ("2017-09", "2017 жылғы қыркүйекте"),
+        ("2017-07", "2017 жылғы шілдеде"),
+        ("2017-04", "2017 жылғы сәуірде"),
+        ("early 2015", "2015 жылдың басында"),
+        ("2014/early 2015", "2014 жылы және 2015 жылдың басында"),
+        ("2017/2018", "2017–2018 жылдары"),
+        ("2015-05/2015-10", "2015 жылғы мамыр – қазан аралығында"),
+        ("scheduled 2017-02-08", "2017 жылғы 8 ақпанда (жоспарланған күн)"),
+    ],
+)
+def test_kazakh_when_label_is_in_the_locative(spec: str, label: str) -> None:
+    span = parse_date_spec(spec)
+    assert span.label("kk", when=True) == label
+    assert span.label("ru", when=True) == span.label("ru")  # Russian writes it alike
+
+
+def test_the_plain_kazakh_label_stays_nominative() -> None:
+    assert parse_date_spec("2016").label("kk") == "2016 жыл"

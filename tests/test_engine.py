@@ -1117,3 +1117,38 @@ def test_kazakh_in_latin_letters_is_read_and_answered_in_kazakh(
 def test_other_latin_text_is_not_read_as_kazakh(engine: Engine, question: str, lang: str) -> None:
     answer = engine.answer(question)
     assert answer.lang == lang and answer.answered
+
+
+# --- "what does Kazakhstan do", a country's capital, a career (review of issue 10) -----------
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("ИЫҰ арқылы Қазақстан не істейді?", "oic"),
+        ("Қазақстан Африкада не істейді?", "unsc"),
+        ("What does Kazakhstan do in the OIC?", "oic"),
+        ("Что Казахстан делает в ОИС?", "oic"),
+        ("Астанада қандай келіссөздер өтті?", "syria"),  # the city, not "a capital"
+    ],
+)
+def test_what_kazakhstan_does_is_answered(engine: Engine, question: str, topic: str) -> None:
+    assert_topic(engine.answer(question), topic)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Қазақстан астанасы қандай?",
+        "Qazaqstan astanasy qandai?",
+        "What is the capital of Kazakhstan?",
+        "When did Nazarbayev become president?",
+        "When was Nazarbayev elected president?",
+        "Когда Назарбаев стал президентом?",
+        "Назарбаев қашан президент болды?",
+    ],
+)
+def test_a_capital_or_a_career_is_declined(engine: Engine, question: str) -> None:
+    answer = engine.answer(question)
+    assert_declined(answer)
+    assert answer.declined == "off_topic", answer.declined
