@@ -104,6 +104,8 @@ def load_engine(knowledge_dir: str | Path | None, cache_dir: Path | None) -> Eng
         _store(path, (code, files, engine))
         return engine
     base_files, base = kept
+    del kept
+    _shed(base)
     edits = _read(edits_path, code, base_files)
     known: dict[str, Topic] = edits[1] if edits is not None else {}
     engine = Engine.load(folder, previous=base, known=known)
@@ -117,6 +119,17 @@ def load_engine(knowledge_dir: str | Path | None, cache_dir: Path | None) -> Eng
     elif not changed.keys() <= known.keys():  # something was parsed: keep it for next time
         _store(edits_path, (code, base_files, changed))
     return engine
+
+
+def _shed(base: Engine) -> None:
+    """Drop what a build from this kept engine does not read (all but its fact base and its
+    index's shares and arrays), so that it and the new engine are not both in memory."""
+    for name in list(vars(base)):
+        if name not in ("kb", "lexicon", "index"):
+            delattr(base, name)
+    base.index.cache.clear()
+    base.index.surfaces, base.index.surfaces_by_initial = {}, {}
+    base.index.skeletons, base.index.skeletons_by_initial = {}, {}
 
 
 def _read(path: Path, code: str, files: str | None = None) -> tuple[str, Any] | None:
