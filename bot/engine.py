@@ -218,10 +218,18 @@ class Engine:
         # the facts that state a count (in their count field, or in words: "two", "millions",
         # "the second round"): a topic without one cannot answer "how many"
         numbers = self.lexicon.numbers
+        # what depends on one fact and the lexicon only is taken from `previous` for the very
+        # same fact objects (those of unchanged files): an edit costs about one file
+        kept = _kept_facts(kb, self.lexicon, previous)
         self.counted = frozenset(
             fact.id
             for _, fact in kb.facts.values()
-            if fact_detail(fact, "how_many") or numbers.intersection(words(normalise(fact.text.en)))
+            if (
+                fact.id in previous.counted  # type: ignore[union-attr]
+                if fact.id in kept
+                else fact_detail(fact, "how_many")
+                or numbers.intersection(words(normalise(fact.text.en)))
+            )
         )
         self._kinds: dict[str, str | None] = {}  # _classify's answers: words to kinds
         # the event each dated fact's date belongs to, and the names a reason credits its own
@@ -229,7 +237,12 @@ class Engine:
         self.fact_events = {
             fact.id: event
             for _, fact in kb.facts.values()
-            if fact.date and (event := main_event(fact.text.en, self.lexicon))
+            if fact.date
+            and (
+                event := previous.fact_events.get(fact.id)  # type: ignore[union-attr]
+                if fact.id in kept
+                else main_event(fact.text.en, self.lexicon)
+            )
         }
         self.self_credited = {
             fact.id: names for _, fact in kb.facts.values() if (names := self._credited_names(fact))
@@ -1025,6 +1038,14 @@ def events_in(found: Sequence[str], lexicon: Lexicon) -> frozenset[str]:
     return frozenset(
         event for position in range(len(found)) if (event := _event_at(found, position, lexicon))
     )
+
+
+def _kept_facts(kb: KnowledgeBase, lexicon: Lexicon, previous: Engine | None) -> set[str]:
+    """Ids of the facts `previous` knew as these very objects, with the same lexicon."""
+    if previous is None or previous.lexicon != lexicon or not hasattr(previous, "fact_events"):
+        return set()
+    known = previous.kb.facts
+    return {fid for fid, (_, fact) in kb.facts.items() if known.get(fid, (None, None))[1] is fact}
 
 
 def main_event(text: str, lexicon: Lexicon) -> str | None:

@@ -122,10 +122,11 @@ def load_engine(knowledge_dir: str | Path | None, cache_dir: Path | None) -> Eng
 
 
 def _shed(base: Engine) -> None:
-    """Drop what a build from this kept engine does not read (all but its fact base and its
-    index's shares and arrays), so that it and the new engine are not both in memory."""
+    """Drop what a build from this kept engine does not read (all but its fact base, its
+    index's shares and arrays, and what it knows of each fact alone), so that it and the new
+    engine are not both in memory."""
     for name in list(vars(base)):
-        if name not in ("kb", "lexicon", "index"):
+        if name not in ("kb", "lexicon", "index", "counted", "fact_events"):
             delattr(base, name)
     base.index.cache.clear()
     base.index.surfaces, base.index.surfaces_by_initial = {}, {}
