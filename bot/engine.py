@@ -9,16 +9,26 @@ from __future__ import annotations
 
 import gc
 import heapq
-import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .dates import DateQuery, DateSpan, find_dates
+from .dates import DateQuery, find_dates
+from .fact_details import date_fit, date_precision, events_in, fact_detail, main_event
 from .index import Index, Match, build_index, pair_term
-from .lexicon import MAX_PHRASE, Lexicon, load_lexicon
+from .lexicon import Lexicon, load_lexicon
 from .loader import KnowledgeBase, load_knowledge
+from .reading import (
+    CONJUNCTIONS,
+    LINK_WORDS,
+    asked_head,
+    asking_clause,
+    named_words,
+    read_phrases,
+    split_sentences,
+    word_shape,
+)
 from .schema import Fact, Topic
 from .text import (
     KAZAKH_APOSTROPHE,
@@ -27,7 +37,6 @@ from .text import (
     detect_language,
     is_cyrillic,
     kazakh_latin_skeleton,
-    kazakh_skeleton,
     latin_to_cyrillic,
     latin_words,
     normalise,
@@ -67,8 +76,6 @@ FOCUS_BONUS = 1.0
 # its date being as precise as asked ("on what day", "which years"): more than the last turn's
 # pull (0.3), less than a word that names the fact.
 EVENT_BONUS = 0.5
-# How far (in words) a loose question word ("what") reaches for what it asks about.
-LOOSE_REACH = 3
 # A word of the sentences around the question ("My daughter is writing an essay.") weighs this
 # much against the answer, next to a word of the question itself.
 CONTEXT_WEIGHT = 0.25
@@ -83,28 +90,6 @@ CONTEXT_CAP = 0.5
 DECLINE_REASONS = ("off_topic", "detail_not_in_facts", "unsure")
 # Words whose kind (function word, off-domain...) is remembered; past this, forgotten at once.
 _MEMO_SIZE = 65536
-# Words that join two subjects: "Iran and Ukraine", "Иран и Украина", "Иран мен Украина".
-CONJUNCTIONS = frozenset(
-    {
-        "and",
-        "or",
-        "also",
-        "plus",
-        "vs",
-        "и",
-        "или",
-        "также",
-        "және",
-        "мен",
-        "бен",
-        "пен",
-        "әрі",
-        "немесе",
-    }
-)
-CONJUNCTIONS = CONJUNCTIONS | {kazakh_skeleton(word) for word in CONJUNCTIONS}  # Latin-typed
-# Words that may stand between a role and its country: "the president of Iran".
-LINK_WORDS = frozenset({"the", "of", "a", "an", "'s", "s"})
 
 
 @dataclass(frozen=True)
@@ -394,7 +379,7 @@ class Engine:
         analysis.kazakh_latin = self.reads_kazakh_latin(rest)
         if analysis.kazakh_latin:
             analysis.lang = "kk"
-        sentences = _sentences(rest)
+        sentences = split_sentences(rest)
         found: list[str] = []  # the words as written
         read: list[tuple[str | None, Match | None]] = []
         keys: list[str] = []  # the words as the lexicon's phrases spell them
@@ -416,13 +401,13 @@ class Engine:
                     keys.append(word)
                     read.append(self._read(word, english))
                     where.append(number)
-        phrased = _read_phrases(keys, read, self.lexicon, self.index)
-        clause, asking = _clause(sentences, where, read)
-        named = _named_words(question)
+        phrased = read_phrases(keys, read, self.lexicon, self.index)
+        clause, asking = asking_clause(sentences, where, read)
+        named = named_words(question)
         analysis.words = found
         analysis.conjunction = "," in rest or "&" in rest or bool(CONJUNCTIONS.intersection(keys))
         foreign_roles = set() if analysis.kazakh_latin else self._foreign_roles(found) - phrased
-        kinds: list[str] = []  # each word as the question's shape sees it: see _unknown_head
+        kinds: list[str] = []  # each word as the question's shape sees it: see reading.word_shape
         asked: list[str] = []  # question words in the clause, in order
         nouns: list[str] = []  # focus nouns in the clause
         last_match: Match | None = None  # pairs are made of adjacent content words only
@@ -438,7 +423,7 @@ class Engine:
                 kinds.append("word")
                 continue
             number = word in self.lexicon.numbers or keys[position] in self.lexicon.numbers
-            kinds.append("fn" if number else _shape(kind, match, in_clause))
+            kinds.append("fn" if number else word_shape(kind, match, in_clause))
             # "which year", "қай жылы", "how many years": the next word says what is asked
             if kind in ("which", "loose", "ask:how_many"):
                 after = position + 1
@@ -482,7 +467,7 @@ class Engine:
             else:
                 analysis.context_unknown += 1
             last_match = None
-        head = _head(kinds, analysis.lang == "kk")
+        head = asked_head(kinds, analysis.lang == "kk")
         if head is not None:
             analysis.unknown_head = kinds[head[0]] == "unknown"
             match = read[head[0]][1]
@@ -575,7 +560,7 @@ class Engine:
         if analysis.dates:
             fits: dict[str, float] = {}  # the best fit per topic, topics in file order
             for topic, fact in self.dated.candidates(analysis.dates):
-                fits[topic.id] = max(fits.get(topic.id, 0.0), _date_fit(analysis.dates, fact))
+                fits[topic.id] = max(fits.get(topic.id, 0.0), date_fit(analysis.dates, fact))
             for topic_id, best in fits.items():
                 if best:
                     scores[topic_id] = scores.get(topic_id, 0.0) + DATE_WEIGHT * min(best, 1.0)
@@ -610,13 +595,13 @@ class Engine:
                 if weight:
                     shared = self.index.facts_per_term_in_topic.get((match.term, topic.id), 1)
                     total += match.similarity * weight / shared
-            total += 2.0 * _date_fit(analysis.dates, fact)
+            total += 2.0 * date_fit(analysis.dates, fact)
             if analysis.focus and fact_detail(fact, analysis.focus, analysis.role):
                 total += FOCUS_BONUS if self._answers(fact, analysis) else 0.0
             if analysis.focus == "when" and fact.date:
                 if self.fact_events.get(fact.id) in analysis.events:
                     total += EVENT_BONUS
-                if analysis.precision and analysis.precision <= _precision(fact.date):
+                if analysis.precision and analysis.precision <= date_precision(fact.date):
                     total += EVENT_BONUS
             if context and fact.id in context.facts:
                 total += 0.3
@@ -769,7 +754,7 @@ class Engine:
         unknown = float(len(analysis.unknown))
         if analysis.dates:
             fits = any(
-                _date_fit(analysis.dates, fact)
+                date_fit(analysis.dates, fact)
                 for topic in topics
                 if topic in self.kb.topics
                 for fact in self.kb.topics[topic].facts
@@ -830,7 +815,7 @@ class Engine:
     def _date_answer(self, analysis: Analysis, base: dict) -> Answer:
         """List every fact dated within the asked period; decline when there is none."""
         fits = {
-            fact.id: _date_fit(analysis.dates, fact)
+            fact.id: date_fit(analysis.dates, fact)
             for _, fact in self.dated.candidates(analysis.dates)
         }
         top = max(fits.values(), default=0.0)
@@ -882,162 +867,8 @@ def freeze_heap() -> None:
     gc.freeze()
 
 
-_SENTENCE_WORD = re.compile(r"(^|[.!?…:;]\s*|\s+)([^\W\d_][^\W_]*)")
-
-
-def _named_words(question: str) -> set[str]:
-    """Capitalised words that do not start a sentence, lower-cased: names of things."""
-    named = set()
-    for match in _SENTENCE_WORD.finditer(question):
-        before, word = match.group(1), match.group(2)
-        if word[0].isupper() and before and before.isspace():
-            named.add(normalise(word))
-    return named
-
-
-_SENTENCE = re.compile(r"[^.!?…;\n]+([.!?…;\n]*)")
-
-
-def _sentences(text: str) -> list[tuple[bool, str]]:
-    """The sentences of a text, each with whether it ends with a question mark."""
-    return [
-        (("?" in m.group(1)), m.group(0)) for m in _SENTENCE.finditer(text) if m.group(0).strip()
-    ]
-
-
-def _stemmed(found: tuple[str, ...]) -> tuple[str, ...]:
-    """Words as lexicon phrases are also kept: each by its likeliest stem."""
-    return tuple(stems(word)[0] for word in found)
-
-
-def _read_phrases(
-    keys: list[str], read: list[tuple[str | None, Match | None]], lexicon: Lexicon, index: Index
-) -> set[int]:
-    """Words that are one entry of the lexicon ("how many", "не үшін", "belarusian capital")
-    take its kind, or its concept's term; returns the positions they took."""
-    taken: set[int] = set()
-    position = 0
-    while position < len(keys) - 1:
-        for length in range(MAX_PHRASE, 1, -1):
-            span = tuple(keys[position : position + length])
-            if len(span) < length:
-                continue
-            kind = lexicon.phrases.get(span) or lexicon.phrases.get(_stemmed(span))
-            if kind is None or kind.startswith("role:"):  # a role is Engine._role's to read
-                continue
-            if kind.startswith("="):
-                if kind not in index.topic_terms:
-                    continue
-                phrase = " ".join(keys[position : position + length])
-                read[position] = (None, Match(phrase, kind, 1.0))
-            else:
-                read[position] = (kind, None)
-            for other in range(position + 1, position + length):
-                read[other] = ("stop", None)
-            taken.update(range(position, position + length))
-            position += length - 1
-            break
-        position += 1
-    return taken
-
-
-def _shape(kind: str | None, match: Match | None, in_clause: bool) -> str:
-    """A word as _unknown_head sees it: 'ask' (a word asking who, which or how many),
-    'unknown', 'word' (anything else that carries meaning), or 'fn' (skipped)."""
-    if not in_clause:
-        return "fn"
-    if kind in ("ask:who", "ask:how_many", "which"):  # they ask for a thing, not an event's detail
-        return "ask"
-    if kind == "loose":
-        return "loose"
-    if kind in ("stop", "followup") or (kind and kind.startswith("focus:")):
-        return "fn"
-    if kind is None and match is None:
-        return "unknown"
-    return "word"
-
-
-def _head(kinds: list[str], kazakh: bool) -> tuple[int, bool] | None:
-    """The position of what a who/which/how-many word asks about: the meaningful word after
-    it ("who is the *secretary*", "which *agreements*"), or in Kazakh, where the question
-    word closes the question, an unknown word before it ("бас *хатшысы* кім"); and whether
-    the question word asks strictly (not "what")."""
-    for position, kind in enumerate(kinds):
-        if kind not in ("ask", "loose"):
-            continue
-        strict = kind == "ask"
-        after = next((p for p in range(position + 1, len(kinds)) if kinds[p] != "fn"), None)
-        before = next((p for p in range(position - 1, -1, -1) if kinds[p] != "fn"), None)
-        if kazakh and before is not None and kinds[before] == "unknown":
-            return before, strict
-        # "what" asks about the word just after it ("what are the *points*"), not one a
-        # clause later ("what did Kazakhstan do about the *civil* war")
-        if after is not None and (strict or after - position <= LOOSE_REACH):
-            return after, strict
-    return None
-
-
-def _clause(
-    sentences: list[tuple[bool, str]],
-    where: list[int],
-    read: list[tuple[str | None, Match | None]],
-) -> tuple[set[int], set[int]]:
-    """The sentences that ask, and those whose question words count.
-
-    The question is the last sentence with a question mark (else the last one). When it
-    names nothing ("Is that true?", "Who wins?"), it asks about the nearest sentence before
-    it that does: that one is the question, and the last one only says what is asked. When
-    it names something but points back ("Which format was that?"), the sentence before it
-    is part of the question.
-    """
-    if len(sentences) < 2:
-        return set(range(len(sentences))), set(range(len(sentences)))
-    asking = [n for n, (question, _) in enumerate(sentences) if question]
-    last = asking[-1] if asking else len(sentences) - 1
-    named = {where[p] for p, (kind, match) in enumerate(read) if match or kind == "off"}
-    if last in named:
-        # "Which format was that?" points back: the sentence before is what it asks about
-        pointing = any(read[p][0] == "followup" for p in range(len(read)) if where[p] == last)
-        clause = {last - 1, last} if pointing and last > 0 else {last}
-        return clause, clause
-    earlier = [n for n in named if n < last]
-    if not earlier:
-        return set(range(len(sentences))), set(range(len(sentences)))
-    clause = set(range(max(earlier), last))
-    return clause, clause | {last}
-
-
 def _latin(word: str) -> bool:
     return word.isalpha() and not is_cyrillic(word)
-
-
-def _precision(date: DateSpan) -> set[str]:
-    """What a fact's date can answer: a day ("on what day"), years ("which years")."""
-    found = {"day"} if date.start.day is not None else set()
-    return found | ({"years"} if date.first_day.year < date.last_day.year else set())
-
-
-def _date_fit(dates: Sequence[DateQuery], fact: Fact) -> float:
-    if not dates or fact.date is None:
-        return 0.0
-    return max(query.overlap(fact.date) for query in dates)
-
-
-def _event_at(found: Sequence[str], position: int, lexicon: Lexicon) -> str | None:
-    """The event (see the lexicon's `events`) a word, or the phrase it opens, names."""
-    pair = tuple(found[position : position + 2])
-    if pair in lexicon.event_phrases:
-        return lexicon.event_phrases[pair]
-    word = found[position]
-    form = next((f for f in (word, *stems(word)) if f in lexicon.events), None)
-    return lexicon.events[form] if form is not None else None
-
-
-def events_in(found: Sequence[str], lexicon: Lexicon) -> frozenset[str]:
-    """The events these words name: "was the deal signed" → created."""
-    return frozenset(
-        event for position in range(len(found)) if (event := _event_at(found, position, lexicon))
-    )
 
 
 def _kept_facts(kb: KnowledgeBase, lexicon: Lexicon, previous: Engine | None) -> set[str]:
@@ -1046,28 +877,3 @@ def _kept_facts(kb: KnowledgeBase, lexicon: Lexicon, previous: Engine | None) ->
         return set()
     known = previous.kb.facts
     return {fid for fid, (_, fact) in kb.facts.items() if known.get(fid, (None, None))[1] is fact}
-
-
-def main_event(text: str, lexicon: Lexicon) -> str | None:
-    """The event a fact's date belongs to: the event word of its text nearest the date ("In
-    2016 Kazakhstan was *voted* to sit on the Council as a member" is an election), or its
-    first event word when the text gives no date; None when it names none."""
-    found = words(normalise(text))
-    named = [(p, event) for p in range(len(found)) if (event := _event_at(found, p, lexicon))]
-    if not named:
-        return None
-    dated = next((p for p, word in enumerate(found) if any(c.isdigit() for c in word)), None)
-    if dated is None:
-        return named[0][1]
-    return min(named, key=lambda item: abs(item[0] - dated))[1]
-
-
-def fact_detail(fact: Fact, focus: str, role: str | None = None) -> object:
-    """The part of a fact that answers a focus: its date, place, role(s), reason or count.
-
-    None when the fact does not hold it: then the answer must say so, never borrow it.
-    """
-    if focus == "who":
-        return fact.who and (getattr(fact.who, role) if role else fact.who)
-    fields = {"when": "date", "where": "place", "why": "reason", "how_many": "count"}
-    return getattr(fact, fields[focus]) if focus in fields else None

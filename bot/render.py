@@ -20,7 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .dates import DateQuery
-from .engine import Answer, fact_detail
+from .engine import Answer
+from .fact_details import fact_detail
 from .loader import KnowledgeBase
 from .locales import t
 from .schema import Fact, Localized, Topic

@@ -1,0 +1,69 @@
+"""What part of a fact answers a question: its date (and the event the date is of), its
+roles, its reason, its count.
+
+A date belongs to one event of its fact ("In 2016 Kazakhstan was *voted* to sit..."): a
+question about another event of the same fact gets no date, never a borrowed one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .dates import DateQuery, DateSpan
+from .lexicon import Lexicon
+from .schema import Fact
+from .text import normalise, stems, words
+
+
+def date_precision(date: DateSpan) -> set[str]:
+    """What a fact's date can answer: a day ("on what day"), years ("which years")."""
+    found = {"day"} if date.start.day is not None else set()
+    return found | ({"years"} if date.first_day.year < date.last_day.year else set())
+
+
+def date_fit(dates: Sequence[DateQuery], fact: Fact) -> float:
+    if not dates or fact.date is None:
+        return 0.0
+    return max(query.overlap(fact.date) for query in dates)
+
+
+def _event_at(found: Sequence[str], position: int, lexicon: Lexicon) -> str | None:
+    """The event (see the lexicon's `events`) a word, or the phrase it opens, names."""
+    pair = tuple(found[position : position + 2])
+    if pair in lexicon.event_phrases:
+        return lexicon.event_phrases[pair]
+    word = found[position]
+    form = next((f for f in (word, *stems(word)) if f in lexicon.events), None)
+    return lexicon.events[form] if form is not None else None
+
+
+def events_in(found: Sequence[str], lexicon: Lexicon) -> frozenset[str]:
+    """The events these words name: "was the deal signed" → created."""
+    return frozenset(
+        event for position in range(len(found)) if (event := _event_at(found, position, lexicon))
+    )
+
+
+def main_event(text: str, lexicon: Lexicon) -> str | None:
+    """The event a fact's date belongs to: the event word of its text nearest the date ("In
+    2016 Kazakhstan was *voted* to sit on the Council as a member" is an election), or its
+    first event word when the text gives no date; None when it names none."""
+    found = words(normalise(text))
+    named = [(p, event) for p in range(len(found)) if (event := _event_at(found, p, lexicon))]
+    if not named:
+        return None
+    dated = next((p for p, word in enumerate(found) if any(c.isdigit() for c in word)), None)
+    if dated is None:
+        return named[0][1]
+    return min(named, key=lambda item: abs(item[0] - dated))[1]
+
+
+def fact_detail(fact: Fact, focus: str, role: str | None = None) -> object:
+    """The part of a fact that answers a focus: its date, place, role(s), reason or count.
+
+    None when the fact does not hold it: then the answer must say so, never borrow it.
+    """
+    if focus == "who":
+        return fact.who and (getattr(fact.who, role) if role else fact.who)
+    fields = {"when": "date", "where": "place", "why": "reason", "how_many": "count"}
+    return getattr(fact, fields[focus]) if focus in fields else None

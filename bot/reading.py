@@ -1,0 +1,164 @@
+"""How a question is read: its sentences, the clause that asks, and the lexicon's phrases.
+
+The engine weighs words; this module finds which of them ask. A long message ("My daughter
+is writing an essay... Is that true?") asks in one sentence, and a who/which/how-many word
+asks about the word beside it ("who is the *secretary*"), which the fact base may not hold.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .index import Index, Match
+from .lexicon import MAX_PHRASE, Lexicon
+from .text import kazakh_skeleton, normalise, stems
+
+# Words that join two subjects: "Iran and Ukraine", "Иран и Украина", "Иран мен Украина".
+CONJUNCTIONS = frozenset(
+    {
+        "and",
+        "or",
+        "also",
+        "plus",
+        "vs",
+        "и",
+        "или",
+        "также",
+        "және",
+        "мен",
+        "бен",
+        "пен",
+        "әрі",
+        "немесе",
+    }
+)
+CONJUNCTIONS = CONJUNCTIONS | {kazakh_skeleton(word) for word in CONJUNCTIONS}  # Latin-typed
+# Words that may stand between a role and its country: "the president of Iran".
+LINK_WORDS = frozenset({"the", "of", "a", "an", "'s", "s"})
+# How far (in words) a loose question word ("what") reaches for what it asks about.
+LOOSE_REACH = 3
+
+
+_SENTENCE_WORD = re.compile(r"(^|[.!?…:;]\s*|\s+)([^\W\d_][^\W_]*)")
+
+
+def named_words(question: str) -> set[str]:
+    """Capitalised words that do not start a sentence, lower-cased: names of things."""
+    named = set()
+    for match in _SENTENCE_WORD.finditer(question):
+        before, word = match.group(1), match.group(2)
+        if word[0].isupper() and before and before.isspace():
+            named.add(normalise(word))
+    return named
+
+
+_SENTENCE = re.compile(r"[^.!?…;\n]+([.!?…;\n]*)")
+
+
+def split_sentences(text: str) -> list[tuple[bool, str]]:
+    """The sentences of a text, each with whether it ends with a question mark."""
+    return [
+        (("?" in m.group(1)), m.group(0)) for m in _SENTENCE.finditer(text) if m.group(0).strip()
+    ]
+
+
+def stemmed(found: tuple[str, ...]) -> tuple[str, ...]:
+    """Words as lexicon phrases are also kept: each by its likeliest stem."""
+    return tuple(stems(word)[0] for word in found)
+
+
+def read_phrases(
+    keys: list[str], read: list[tuple[str | None, Match | None]], lexicon: Lexicon, index: Index
+) -> set[int]:
+    """Words that are one entry of the lexicon ("how many", "не үшін", "belarusian capital")
+    take its kind, or its concept's term; returns the positions they took."""
+    taken: set[int] = set()
+    position = 0
+    while position < len(keys) - 1:
+        for length in range(MAX_PHRASE, 1, -1):
+            span = tuple(keys[position : position + length])
+            if len(span) < length:
+                continue
+            kind = lexicon.phrases.get(span) or lexicon.phrases.get(stemmed(span))
+            if kind is None or kind.startswith("role:"):  # a role is Engine._role's to read
+                continue
+            if kind.startswith("="):
+                if kind not in index.topic_terms:
+                    continue
+                phrase = " ".join(keys[position : position + length])
+                read[position] = (None, Match(phrase, kind, 1.0))
+            else:
+                read[position] = (kind, None)
+            for other in range(position + 1, position + length):
+                read[other] = ("stop", None)
+            taken.update(range(position, position + length))
+            position += length - 1
+            break
+        position += 1
+    return taken
+
+
+def word_shape(kind: str | None, match: Match | None, in_clause: bool) -> str:
+    """A word as asked_head sees it: 'ask' (a word asking who, which or how many),
+    'unknown', 'word' (anything else that carries meaning), or 'fn' (skipped)."""
+    if not in_clause:
+        return "fn"
+    if kind in ("ask:who", "ask:how_many", "which"):  # they ask for a thing, not an event's detail
+        return "ask"
+    if kind == "loose":
+        return "loose"
+    if kind in ("stop", "followup") or (kind and kind.startswith("focus:")):
+        return "fn"
+    if kind is None and match is None:
+        return "unknown"
+    return "word"
+
+
+def asked_head(kinds: list[str], kazakh: bool) -> tuple[int, bool] | None:
+    """The position of what a who/which/how-many word asks about: the meaningful word after
+    it ("who is the *secretary*", "which *agreements*"), or in Kazakh, where the question
+    word closes the question, an unknown word before it ("бас *хатшысы* кім"); and whether
+    the question word asks strictly (not "what")."""
+    for position, kind in enumerate(kinds):
+        if kind not in ("ask", "loose"):
+            continue
+        strict = kind == "ask"
+        after = next((p for p in range(position + 1, len(kinds)) if kinds[p] != "fn"), None)
+        before = next((p for p in range(position - 1, -1, -1) if kinds[p] != "fn"), None)
+        if kazakh and before is not None and kinds[before] == "unknown":
+            return before, strict
+        # "what" asks about the word just after it ("what are the *points*"), not one a
+        # clause later ("what did Kazakhstan do about the *civil* war")
+        if after is not None and (strict or after - position <= LOOSE_REACH):
+            return after, strict
+    return None
+
+
+def asking_clause(
+    sentences: list[tuple[bool, str]],
+    where: list[int],
+    read: list[tuple[str | None, Match | None]],
+) -> tuple[set[int], set[int]]:
+    """The sentences that ask, and those whose question words count.
+
+    The question is the last sentence with a question mark (else the last one). When it
+    names nothing ("Is that true?", "Who wins?"), it asks about the nearest sentence before
+    it that does: that one is the question, and the last one only says what is asked. When
+    it names something but points back ("Which format was that?"), the sentence before it
+    is part of the question.
+    """
+    if len(sentences) < 2:
+        return set(range(len(sentences))), set(range(len(sentences)))
+    asking = [n for n, (question, _) in enumerate(sentences) if question]
+    last = asking[-1] if asking else len(sentences) - 1
+    named = {where[p] for p, (kind, match) in enumerate(read) if match or kind == "off"}
+    if last in named:
+        # "Which format was that?" points back: the sentence before is what it asks about
+        pointing = any(read[p][0] == "followup" for p in range(len(read)) if where[p] == last)
+        clause = {last - 1, last} if pointing and last > 0 else {last}
+        return clause, clause
+    earlier = [n for n in named if n < last]
+    if not earlier:
+        return set(range(len(sentences))), set(range(len(sentences)))
+    clause = set(range(max(earlier), last))
+    return clause, clause | {last}
