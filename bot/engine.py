@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .dates import DateQuery, find_dates
-from .fact_details import date_fit, date_precision, events_in, fact_detail, main_event
+from .fact_details import date_fit, date_precision, events_in, fact_alone, fact_detail
 from .index import Index, Match, build_index, pair_term
 from .lexicon import Lexicon, load_lexicon
 from .loader import KnowledgeBase, load_knowledge
+from .parallel_load import Built, load_built
 from .reading import (
     CONJUNCTIONS,
     LINK_WORDS,
@@ -192,43 +193,39 @@ class Engine:
     """Answers questions from one fact base. Immutable once built, so safe to share."""
 
     def __init__(
-        self, kb: KnowledgeBase, lexicon: Lexicon | None = None, previous: Engine | None = None
+        self,
+        kb: KnowledgeBase,
+        lexicon: Lexicon | None = None,
+        previous: Engine | None = None,
+        built: Built | None = None,
     ) -> None:
         """`previous`: an engine of an earlier version of the fact base, whose index of the
-        topics that did not change is reused."""
+        topics that did not change is reused; `built`: what was built of each topic while
+        it was read (parallel_load)."""
         self.kb = kb
         self.lexicon = lexicon or load_lexicon()
-        self.index: Index = build_index(kb, self.lexicon, previous and previous.index)
+        shares = built.shares if built is not None else None
+        self.index: Index = build_index(kb, self.lexicon, previous and previous.index, shares)
         self.dated = DatedFacts(kb)
-        # the facts that state a count (in their count field, or in words: "two", "millions",
-        # "the second round"): a topic without one cannot answer "how many"
-        numbers = self.lexicon.numbers
-        # what depends on one fact and the lexicon only is taken from `previous` for the very
-        # same fact objects (those of unchanged files): an edit costs about one file
-        kept = _kept_facts(kb, self.lexicon, previous)
-        self.counted = frozenset(
-            fact.id
+        # what depends on one fact and the lexicon only (fact_alone) is taken from `previous`
+        # for the very same fact objects (those of unchanged files), or from `built`: an edit
+        # costs about one file
+        alone = built.facts if built is not None else {}
+        if previous is not None:
+            alone = {
+                fid: (fid in previous.counted, previous.fact_events.get(fid))
+                for fid in _kept_facts(kb, self.lexicon, previous)
+            }
+        facts = [
+            (fact.id, alone.get(fact.id) or fact_alone(fact, self.lexicon))
             for _, fact in kb.facts.values()
-            if (
-                fact.id in previous.counted  # type: ignore[union-attr]
-                if fact.id in kept
-                else fact_detail(fact, "how_many")
-                or numbers.intersection(words(normalise(fact.text.en)))
-            )
-        )
+        ]
+        # the facts that state a count: a topic without one cannot answer "how many"
+        self.counted = frozenset(fid for fid, (counted, _) in facts if counted)
         self._kinds: dict[str, str | None] = {}  # _classify's answers: words to kinds
         # the event each dated fact's date belongs to, and the names a reason credits its own
         # actor with ("thanks to the efforts of President Nazarbayev")
-        self.fact_events = {
-            fact.id: event
-            for _, fact in kb.facts.values()
-            if fact.date
-            and (
-                event := previous.fact_events.get(fact.id)  # type: ignore[union-attr]
-                if fact.id in kept
-                else main_event(fact.text.en, self.lexicon)
-            )
-        }
+        self.fact_events = {fid: event for fid, (_, event) in facts if event}
         self.self_credited = {
             fact.id: names for _, fact in kb.facts.values() if (names := self._credited_names(fact))
         }
@@ -260,8 +257,13 @@ class Engine:
     ) -> Engine:
         """The engine of a fact base folder. Files `previous` was built from, or whose digest
         is in `known`, are not read again (see load_knowledge)."""
-        kb = load_knowledge(directory, previous and previous.kb, known)
-        engine = cls(kb, previous=previous)
+        if previous is None and not known:
+            lexicon = load_lexicon()
+            kb, built = load_built(directory, lexicon)
+            engine = cls(kb, lexicon, built=built)
+        else:
+            kb = load_knowledge(directory, previous and previous.kb, known)
+            engine = cls(kb, previous=previous)
         freeze_heap()
         return engine
 

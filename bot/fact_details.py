@@ -67,3 +67,14 @@ def fact_detail(fact: Fact, focus: str, role: str | None = None) -> object:
         return fact.who and (getattr(fact.who, role) if role else fact.who)
     fields = {"when": "date", "where": "place", "why": "reason", "how_many": "count"}
     return getattr(fact, fields[focus]) if focus in fields else None
+
+
+def fact_alone(fact: Fact, lexicon: Lexicon) -> tuple[bool, str | None]:
+    """What a fact says by itself and the lexicon only: whether it states a count (in its
+    count field, or in words: "two", "millions", "the second round"), and the event its date
+    belongs to (None without a date)."""
+    counted = bool(
+        fact_detail(fact, "how_many")
+        or lexicon.numbers.intersection(words(normalise(fact.text.en)))
+    )
+    return counted, main_event(fact.text.en, lexicon) if fact.date else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, groupby, pairwise, repeat
 from operator import itemgetter, mul, truediv
@@ -608,13 +608,24 @@ class _Builder:
         return parts.share(topic)
 
 
+def share_builder(lexicon: Lexicon) -> Callable[[Topic], TopicShare]:
+    """What builds topics' shares one by one, sharing words and terms between them."""
+    return _Builder(lexicon).share
+
+
 def build_index(
-    kb: KnowledgeBase, lexicon: Lexicon | None = None, previous: Index | None = None
+    kb: KnowledgeBase,
+    lexicon: Lexicon | None = None,
+    previous: Index | None = None,
+    built: Mapping[str, TopicShare] | None = None,
 ) -> Index:
     """Index a fact base; topics that `previous` indexed (the very same objects) are reused,
-    and when only a few changed, their postings are patched into a copy of its arrays."""
+    and when only a few changed, their postings are patched into a copy of its arrays.
+    `built`: shares made alongside the topics (parallel_load), for a build without `previous`."""
     lexicon = lexicon or load_lexicon()
     reusable = previous.shares if previous is not None and previous.lexicon == lexicon else {}
+    if built:
+        reusable, previous = built, None
     builder: _Builder | None = None
     shares: dict[str, TopicShare] = {}
     changed: list[str] = []

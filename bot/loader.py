@@ -138,6 +138,12 @@ def _read_topic(
     return topic, []
 
 
+def prepare_reading() -> None:
+    """Import and set up what parsing and validating need, ahead of reading any file."""
+    _topic_validator()
+    _loader_class()
+
+
 @cache
 def _topic_validator() -> Any:
     from pydantic import TypeAdapter
@@ -202,6 +208,17 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+def knowledge_files(directory: str | Path | None) -> tuple[Path, list[Path]]:
+    """A fact base folder and its topic files; KnowledgeError when there are none."""
+    folder = Path(directory) if directory else DEFAULT_KNOWLEDGE_DIR
+    if not folder.is_dir():
+        raise KnowledgeError(f"{folder}: no such fact base folder")
+    files = topic_files(folder)
+    if not files:
+        raise KnowledgeError(f"{folder}: no topic files (*.yaml) in the fact base folder")
+    return folder, files
+
+
 def load_knowledge(
     directory: str | Path | None = None,
     previous: KnowledgeBase | None = None,
@@ -213,36 +230,42 @@ def load_knowledge(
     `known`) is not parsed again: that topic is reused as it is. The checks across files run
     over the whole base anyway.
     """
-    folder = Path(directory) if directory else DEFAULT_KNOWLEDGE_DIR
-    if not folder.is_dir():
-        raise KnowledgeError(f"{folder}: no such fact base folder")
-    files = topic_files(folder)
-    if not files:
-        raise KnowledgeError(f"{folder}: no topic files (*.yaml) in the fact base folder")
+    folder, files = knowledge_files(directory)
     reused = dict(known or {})
     if previous is not None:
         reused.update((previous.digests[t], previous.topics[t]) for t in previous.digests)
+    strings: dict[str, str] = {}
     with paused_gc():
-        return _load(folder, files, reused)
+        return checked_base(folder, [read_file(path, reused, strings) for path in files])
 
 
-def _load(folder: Path, files: list[Path], known: dict[str, Topic]) -> KnowledgeBase:
+# one file read: its name as shown in messages, its digest, its topic or its problems
+FileRead = tuple[str, str, "Topic | None", list[str]]
+
+
+def read_file(path: Path, known: Mapping[str, Topic], strings: dict[str, str]) -> FileRead:
+    """One topic file, parsed and validated unless its digest is in `known`."""
+    shown = str(path)
+    raw = path.read_bytes()
+    key = digest(raw)
+    topic = known.get(key)
+    if topic is not None:
+        return shown, key, topic, []
+    topic, problems = _read_topic(path, shown, raw, strings)
+    return shown, key, topic, problems
+
+
+def checked_base(folder: Path, reads: list[FileRead]) -> KnowledgeBase:
+    """The fact base of the files read, in name order, after the checks across files."""
     problems: list[str] = []
     topics: dict[str, tuple[Topic, str]] = {}
     digests: dict[str, str] = {}
     fact_files: dict[str, str] = {}
     unreadable: set[str] = set()  # ids of files that failed: not also blamed on their referrers
-    strings: dict[str, str] = {}
-    for path in files:
-        shown = str(path)
-        raw = path.read_bytes()
-        key = digest(raw)
-        topic = known.get(key)
+    for shown, key, topic, found in reads:
+        problems += found
         if topic is None:
-            topic, found = _read_topic(path, shown, raw, strings)
-            problems += found
-        if topic is None:
-            unreadable.add(path.stem)
+            unreadable.add(Path(shown).stem)
             continue
         if topic.id in topics:
             problems.append(
