@@ -9,9 +9,11 @@ waits for both. A small base is read in-process: forking would cost more than it
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import NamedTuple
 
@@ -28,6 +30,8 @@ from .loader import (
     prepare_reading,
     read_file,
 )
+
+log = logging.getLogger(__name__)
 
 PARALLEL_FROM = 50  # topic files: below, one process reads them all
 # the child's part of the files: a little less than half, as it also pickles its results
@@ -60,10 +64,14 @@ def load_built(
     split = len(files) - int(len(files) * CHILD_SHARE)
     with paused_gc():
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(1, mp_context=context) as pool:
-            theirs = pool.submit(_read_and_build, files[split:], lexicon)
-            reads, built = _read_and_build(files[:split], lexicon)
-            their_reads, their_built = theirs.result()
+        try:
+            with ProcessPoolExecutor(1, mp_context=context) as pool:
+                theirs = pool.submit(_read_and_build, files[split:], lexicon)
+                reads, built = _read_and_build(files[:split], lexicon)
+                their_reads, their_built = theirs.result()
+        except (OSError, BrokenProcessPool) as exc:  # no fork, or the child died (memory)
+            log.warning("Reading the fact base in one process: the second failed (%s)", exc)
+            return load_knowledge(folder), None
         _share_terms(built.shares, their_built.shares)
         built.shares.update(their_built.shares)
         built.facts.update(their_built.facts)

@@ -3,6 +3,7 @@ process gives, and the same messages, file and line, for the files the child pro
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from bot import parallel_load
 from bot.engine import Engine
-from bot.lexicon import load_lexicon
+from bot.lexicon import Lexicon, load_lexicon
 from bot.loader import DEFAULT_KNOWLEDGE_DIR, KnowledgeError, load_knowledge
 from tests.test_index_layout import _contents
 
@@ -65,3 +66,23 @@ def test_broken_files_of_the_child_process_are_named_with_their_lines(knowledge:
     assert str(parallel.value) == str(serial.value)
     assert f"{syntax}:" in str(parallel.value) and f"{invalid}:" in str(parallel.value)
     assert all(line.split(":")[1].isdigit() for line in str(parallel.value).splitlines())
+
+
+_PARENT = os.getpid()
+_READ_AND_BUILD = parallel_load._read_and_build
+
+
+def _dying(files: list[Path], lexicon: Lexicon) -> object:
+    """The child process ends at once, as the kernel's out-of-memory killer would end it."""
+    if os.getpid() != _PARENT:
+        os._exit(9)
+    return _READ_AND_BUILD(files, lexicon)
+
+
+def test_a_child_that_dies_leaves_the_build_to_one_process(
+    knowledge: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(parallel_load, "_read_and_build", _dying)
+    kb, built = parallel_load.load_built(knowledge, load_lexicon())
+    assert built is None and list(kb.topics) == list(load_knowledge(knowledge).topics)
+    assert "one process" in caplog.text
