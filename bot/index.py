@@ -12,8 +12,8 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, chain, groupby, pairwise, repeat
-from operator import itemgetter, mul, truediv
+from itertools import accumulate, chain, compress, filterfalse, groupby, pairwise, repeat
+from operator import is_not, itemgetter, mul, truediv
 
 from .lexicon import Lexicon, load_lexicon
 from .loader import KnowledgeBase, paused_gc
@@ -457,30 +457,29 @@ class _TopicParts:
     ) -> None:
         """Texts of one language and weights; each is taken apart alone (no pair spans two)."""
         take_apart, known = self.builder.take_apart, self.builder.texts[lang]
-        parts = [known.get(text) or take_apart(text, lang) for text in texts]
-        if len(parts) == 1:
-            found, terms = parts[0]
+        if len(texts) == 1:
+            found, terms = known.get(texts[0]) or take_apart(texts[0], lang)
         else:
+            parts = [known.get(text) or take_apart(text, lang) for text in texts]
             found = list(chain.from_iterable(part[0] for part in parts))
             terms = list(chain.from_iterable(part[1] for part in parts))
         seen = self.seen[lang]
-        new = [word for word in dict.fromkeys(found) if word not in seen]
+        new = list(filterfalse(seen.__contains__, dict.fromkeys(found)))
         if new:  # written words seen first here, in order: the index's surfaces
             seen.update(new)
             shared = self.builder.terms
             new = list(map(shared.setdefault, new, new))
-            found_terms = zip(new, map(self.builder.word_terms[lang].__getitem__, new), strict=True)
+            terms_of = list(map(self.builder.word_terms[lang].__getitem__, new))
+            # the words that have a term (numbers and stop words have None)
+            known = compress(zip(new, terms_of, strict=True), map(is_not, terms_of, repeat(None)))
             if lang == "kk":  # also as typed without Kazakh letters, and in Latin letters
-                known = [(word, term) for word, term in found_terms if term is not None]
                 for word, term in known:
                     fold = fold_kazakh(word)
                     self.surfaces += (word, term, shared.setdefault(fold, fold), term)
                     forms = skeleton_stems(kazakh_skeleton(word))
                     self.skeletons += (forms[0], term, forms[-1], term)
             else:
-                self.surfaces += [
-                    part for word, term in found_terms if term is not None for part in (word, term)
-                ]
+                self.surfaces += chain.from_iterable(known)
         self.topic.setdefault(topic_w, []).extend(terms)
         if fact is not None:
             self.facts[fact].setdefault(fact_w, []).extend(terms)
