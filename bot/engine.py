@@ -216,8 +216,9 @@ class Engine:
                 fid: (fid in previous.counted, previous.fact_events.get(fid))
                 for fid in _kept_facts(kb, self.lexicon, previous)
             }
+        memo: dict[str, str | None] = {}
         facts = [
-            (fact.id, alone.get(fact.id) or fact_alone(fact, self.lexicon))
+            (fact.id, alone.get(fact.id) or fact_alone(fact, self.lexicon, memo))
             for _, fact in kb.facts.values()
         ]
         # the facts that state a count: a topic without one cannot answer "how many"

@@ -27,14 +27,24 @@ def date_fit(dates: Sequence[DateQuery], fact: Fact) -> float:
     return max(query.overlap(fact.date) for query in dates)
 
 
-def _event_at(found: Sequence[str], position: int, lexicon: Lexicon) -> str | None:
-    """The event (see the lexicon's `events`) a word, or the phrase it opens, names."""
+def _event_at(
+    found: Sequence[str], position: int, lexicon: Lexicon, memo: dict[str, str | None] | None = None
+) -> str | None:
+    """The event (see the lexicon's `events`) a word, or the phrase it opens, names.
+
+    `memo`: the events of words seen before, with this lexicon (a build meets each word
+    thousands of times; stemming it again each time was most of the cost)."""
     pair = tuple(found[position : position + 2])
     if pair in lexicon.event_phrases:
         return lexicon.event_phrases[pair]
     word = found[position]
+    if memo is not None and word in memo:
+        return memo[word]
     form = next((f for f in (word, *stems(word)) if f in lexicon.events), None)
-    return lexicon.events[form] if form is not None else None
+    event = lexicon.events[form] if form is not None else None
+    if memo is not None:
+        memo[word] = event
+    return event
 
 
 def events_in(found: Sequence[str], lexicon: Lexicon) -> frozenset[str]:
@@ -44,12 +54,14 @@ def events_in(found: Sequence[str], lexicon: Lexicon) -> frozenset[str]:
     )
 
 
-def main_event(text: str, lexicon: Lexicon) -> str | None:
+def main_event(
+    text: str, lexicon: Lexicon, memo: dict[str, str | None] | None = None
+) -> str | None:
     """The event a fact's date belongs to: the event word of its text nearest the date ("In
     2016 Kazakhstan was *voted* to sit on the Council as a member" is an election), or its
     first event word when the text gives no date; None when it names none."""
     found = words(normalise(text))
-    named = [(p, event) for p in range(len(found)) if (event := _event_at(found, p, lexicon))]
+    named = [(p, event) for p in range(len(found)) if (event := _event_at(found, p, lexicon, memo))]
     if not named:
         return None
     dated = next((p for p, word in enumerate(found) if any(c.isdigit() for c in word)), None)
@@ -69,12 +81,14 @@ def fact_detail(fact: Fact, focus: str, role: str | None = None) -> object:
     return getattr(fact, fields[focus]) if focus in fields else None
 
 
-def fact_alone(fact: Fact, lexicon: Lexicon) -> tuple[bool, str | None]:
+def fact_alone(
+    fact: Fact, lexicon: Lexicon, memo: dict[str, str | None] | None = None
+) -> tuple[bool, str | None]:
     """What a fact says by itself and the lexicon only: whether it states a count (in its
     count field, or in words: "two", "millions", "the second round"), and the event its date
-    belongs to (None without a date)."""
+    belongs to (None without a date). `memo`: see _event_at."""
     counted = bool(
         fact_detail(fact, "how_many")
         or lexicon.numbers.intersection(words(normalise(fact.text.en)))
     )
-    return counted, main_event(fact.text.en, lexicon) if fact.date else None
+    return counted, main_event(fact.text.en, lexicon, memo) if fact.date else None

@@ -84,9 +84,10 @@ def _read_and_build(files: list[Path], lexicon: Lexicon) -> tuple[list[FileRead]
     reads = [read_file(path, {}, strings) for path in files]
     topics = [topic for _, _, topic, _ in reads if topic is not None]
     share = share_builder(lexicon)
+    memo: dict[str, str | None] = {}
     return reads, Built(
         {topic.id: share(topic) for topic in topics},
-        {fact.id: fact_alone(fact, lexicon) for topic in topics for fact in topic.facts},
+        {fact.id: fact_alone(fact, lexicon, memo) for topic in topics for fact in topic.facts},
     )
 
 
