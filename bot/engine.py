@@ -12,6 +12,7 @@ import heapq
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 from .dates import DateQuery, find_dates
@@ -245,7 +246,7 @@ class Engine:
             for name in words(normalise(" ".join(w for w in actor.split() if w[:1].isupper()))):
                 match = self.index.resolve(name)
                 # inflected in the reason: "Назарбаевтың", "Назарбаева"
-                if match is not None and any(word.startswith(name) for word in said):
+                if match is not None and any(map(str.startswith, said, repeat(name))):
                     names.add(match.term)
         return frozenset(names)
 
