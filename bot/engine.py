@@ -469,7 +469,7 @@ class Engine:
             last_match = None
         head = asked_head(kinds, analysis.lang == "kk")
         if head is not None:
-            analysis.unknown_head = kinds[head[0]] == "unknown"
+            analysis.unknown_head = head[1] and kinds[head[0]] == "unknown"
             match = read[head[0]][1]
             analysis.head_term = match.term if match is not None and head[1] else None
         # the question word nearest the verb decides: Kazakh puts the verb last, the others

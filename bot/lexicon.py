@@ -128,7 +128,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         for section, target, kind in (("ask", asks, "ask"), ("focus", focus, "focus")):
             for name, items in (data.get(section) or {}).items():
                 for found in _items(items):
-                    if len(found) == 2:
+                    if len(found) > 1:  # "how many", "what number of"
                         phrase(found, f"{kind}:{name}", lang)
                         continue
                     for form in _forms(found[0], lang):
@@ -136,7 +136,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                     if lang == "kk":
                         kazakh(found[0], f"{kind}:{name}")
         for found in _items(data.get("followup", [])):
-            if len(found) == 2:
+            if len(found) > 1:
                 phrase(found, "followup", lang)
             else:
                 followup.update(found)
