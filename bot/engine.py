@@ -22,6 +22,7 @@ from .loader import KnowledgeBase, load_knowledge
 from .reading import (
     CONJUNCTIONS,
     LINK_WORDS,
+    POSSESSIVES,
     asked_head,
     asking_clause,
     named_words,
@@ -418,6 +419,8 @@ class Engine:
             in_asking = where[position] in asking
             if position in foreign_roles:
                 kind, match = "off", None
+            elif position and found[position - 1] in POSSESSIVES and kind is None:
+                kind, match = "stop", None  # "my *uncle* says": the asker's own, not asked about
             if skip:
                 skip = False
                 kinds.append("word")

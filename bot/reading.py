@@ -33,6 +33,8 @@ CONJUNCTIONS = frozenset(
     }
 )
 CONJUNCTIONS = CONJUNCTIONS | {kazakh_skeleton(word) for word in CONJUNCTIONS}  # Latin-typed
+# Words that make the next one the asker's own: "my *uncle* says", "мой *сосед*", "менің *ағам*".
+POSSESSIVES = frozenset({"my", "our", "мой", "моя", "мои", "моего", "моей", "наш", "наша", "менің"})
 # Words that may stand between a role and its country: "the president of Iran".
 LINK_WORDS = frozenset({"the", "of", "a", "an", "'s", "s"})
 # How far (in words) a loose question word ("what") reaches for what it asks about.
