@@ -168,7 +168,9 @@ class Analysis:
     # the thing a question word asks about is a word the fact base never uses:
     # "Who is the *Secretary* General", "неше *тармақ*"
     unknown_head: bool = False
-    head_term: str | None = None  # the term of what a who/which/how-many word asks about
+    # the terms of what a who/which/how-many word asks about: the word after it, and what
+    # that one is "of" ("which group of *world powers*")
+    head_terms: tuple[str, ...] = ()
     events: frozenset[str] = frozenset()  # the events a "when" asks about: "elected", "signed"
     # how precise a date is asked for: "day" ("on what day"), "years" ("which years")
     precision: set[str] = field(default_factory=set)
@@ -419,6 +421,8 @@ class Engine:
             in_asking = where[position] in asking
             if position in foreign_roles:
                 kind, match = "off", None
+            elif not in_asking and kind and kind.startswith(("ask:", "which", "loose")):
+                kind = "stop"  # "the country *whose* capital..." told before the question
             elif position and found[position - 1] in POSSESSIVES and kind is None:
                 kind, match = "stop", None  # "my *uncle* says": the asker's own, not asked about
             if skip:
@@ -473,8 +477,7 @@ class Engine:
         head = asked_head(kinds, analysis.lang == "kk")
         if head is not None:
             analysis.unknown_head = head[1] and kinds[head[0]] == "unknown"
-            match = read[head[0]][1]
-            analysis.head_term = match.term if match is not None and head[1] else None
+            analysis.head_terms = self._head_terms(found, read, head[0]) if head[1] else ()
         # the question word nearest the verb decides: Kazakh puts the verb last, the others
         # ask first ("When and where..." asks when)
         if asked:
@@ -513,6 +516,21 @@ class Engine:
             return None
         nearest = min(roles, key=lambda r: min((abs(r[0] - w) for w in whos), default=r[0]))
         return nearest[1]
+
+    def _head_terms(
+        self, found: list[str], read: list[tuple[str | None, Match | None]], head: int
+    ) -> tuple[str, ...]:
+        """What the asked head names: its term, and that of its "of" phrase ("which *group of
+        world powers*"). A role word ("who was on the other *side*") names no thing: the role
+        is Engine._role's to read."""
+        word = found[head]
+        if any(form in self.lexicon.asked_roles for form in (word, *stems(word))):
+            return ()
+        terms = [match.term] if (match := read[head][1]) is not None else []
+        if found[head + 1 : head + 2] == ["of"] and head + 2 < len(read):
+            after = read[head + 2][1]
+            terms += [after.term] if after is not None else []
+        return tuple(terms)
 
     def _plainly_english(self, found: list[str]) -> bool:
         """An English function word that is no Russian one in Latin letters ("the", "does",
@@ -707,10 +725,10 @@ class Engine:
         close = [t for t in ranked if scores[t] >= CANDIDATE_SHARE * best]
 
         named = sharpest >= TOPICAL_EVIDENCE and not analysis.off_domain
-        head = analysis.head_term
+        heads = analysis.head_terms
         if named and (
             analysis.unknown_head
-            or (head and answered[0] not in self.index.topic_terms.get(head, {}))
+            or (heads and not any(answered[0] in self.index.topic_terms.get(h, {}) for h in heads))
         ):
             confidence = min(confidence, DECLINE_BELOW * 0.9)  # asks about what we never name
             coverage = 0.0

@@ -163,4 +163,10 @@ def asking_clause(
     if not earlier:
         return set(range(len(sentences))), set(range(len(sentences)))
     clause = set(range(max(earlier), last))
-    return clause, clause | {last}
+    # "What did Kazakhstan do there?" asks with its own question word: the context's
+    # ("the country *whose* capital is...") only tell
+    asks = any(
+        where[p] == last and kind and kind.startswith(("ask:", "which", "loose"))
+        for p, (kind, _) in enumerate(read)
+    )
+    return clause, {last} if asks else clause | {last}
