@@ -171,6 +171,7 @@ class Analysis:
     # the terms of what a who/which/how-many word asks about: the word after it, and what
     # that one is "of" ("which group of *world powers*")
     head_terms: tuple[str, ...] = ()
+    role_words: frozenset[str] = frozenset()  # the words of the role a "who" asks about
     events: frozenset[str] = frozenset()  # the events a "when" asks about: "elected", "signed"
     # how precise a date is asked for: "day" ("on what day"), "years" ("which years")
     precision: set[str] = field(default_factory=set)
@@ -485,6 +486,9 @@ class Engine:
         elif nouns:
             analysis.focus = nouns[0]
         analysis.role = self._role(found, analysis.focus)
+        if analysis.role:
+            # "who was on the other *side*": the role word says what is asked, not about what
+            analysis.role_words = frozenset(w for w in found if self._role_word(w))
         # a question word may stand inside the event's phrase: "Кеңесінде *қашан* болды"
         plain = [w for w in found if not (self._classify(w) or "").startswith("ask:")]
         analysis.events = events_in(plain, self.lexicon)
@@ -524,13 +528,17 @@ class Engine:
         world powers*"). A role word ("who was on the other *side*") names no thing: the role
         is Engine._role's to read."""
         word = found[head]
-        if any(form in self.lexicon.asked_roles for form in (word, *stems(word))):
+        if self._role_word(word):
             return ()
         terms = [match.term] if (match := read[head][1]) is not None else []
         if found[head + 1 : head + 2] == ["of"] and head + 2 < len(read):
             after = read[head + 2][1]
             terms += [after.term] if after is not None else []
         return tuple(terms)
+
+    def _role_word(self, word: str) -> bool:
+        """Whether a word names a role a "who" asks about: "hosted", "side", "қатысты"."""
+        return any(form in self.lexicon.asked_roles for form in (word, *stems(word)))
 
     def _plainly_english(self, found: list[str]) -> bool:
         """An English function word that is no Russian one in Latin letters ("the", "does",
@@ -571,6 +579,8 @@ class Engine:
             (analysis.pairs, analysis.context_pairs),
         ):
             for position, match in enumerate(found):
+                if match.word in analysis.role_words:
+                    continue
                 target = context_scores if position in context else scores
                 for topic, evidence in self.index.topic_evidence.get(match.term, {}).items():
                     target[topic] = target.get(topic, 0.0) + match.similarity * evidence
@@ -787,6 +797,8 @@ class Engine:
         for position, match in enumerate(analysis.matches):
             postings = self.index.topic_terms.get(match.term, {})
             evidence = self.index.topic_evidence.get(match.term, {})
+            if match.word in analysis.role_words and not topics.intersection(postings):
+                continue  # what is asked, not what it is asked about
             if topics.intersection(postings):
                 weight = CONTEXT_WEIGHT if position in analysis.context_matches else 1.0
                 known += weight * match.similarity
