@@ -71,6 +71,9 @@ TOPICAL_EVIDENCE = 0.3
 # than a word that names it, so "Iran talks 2015" is about Iran (with a wrong date).
 DATE_WEIGHT = 0.7
 MAX_TOPICS = 3
+# Events (see the lexicon's `events`) that leave a record: a question about one ("What did
+# they sign?") is declined by a topic none of whose facts names it.
+RECORDED_ACTS = frozenset({"signed"})
 # What holding the asked detail (a date for "when"...) is worth to a fact, next to its words.
 FOCUS_BONUS = 1.0
 # What a fact's date being that of the asked event ("elected", "member") is worth to it, and
@@ -232,6 +235,14 @@ class Engine:
                 if fact.id in kept
                 else main_event(fact.text.en, self.lexicon)
             )
+        }
+        # the events (see the lexicon's `events`) some fact of each topic names: "What did
+        # Russia and Turkey *sign*?" asks for an event the topic never records
+        self.topic_events = {
+            topic.id: frozenset().union(
+                *(events_in(words(normalise(fact.text.en)), self.lexicon) for fact in topic.facts)
+            )
+            for topic in kb.topics.values()
         }
         self.self_credited = {
             fact.id: names for _, fact in kb.facts.values() if (names := self._credited_names(fact))
@@ -741,6 +752,12 @@ class Engine:
             or (heads and not any(answered[0] in self.index.topic_terms.get(h, {}) for h in heads))
         ):
             confidence = min(confidence, DECLINE_BELOW * 0.9)  # asks about what we never name
+            coverage = 0.0
+        # asks what was signed or founded, where no fact of the topic records such an act
+        # (other events are told loosely: "sat down with Iran" is talks, not membership)
+        acts = analysis.events & RECORDED_ACTS if analysis.focus != "when" else frozenset()
+        if named and acts and not acts & self.topic_events[answered[0]]:
+            confidence = min(confidence, DECLINE_BELOW * 0.9)  # an event no fact of it names
             coverage = 0.0
         counts = analysis.focus != "how_many" or self._counts(answered[0])
         if named and not counts and ranked[0] != followed:

@@ -38,7 +38,7 @@ def _event_at(found: Sequence[str], position: int, lexicon: Lexicon) -> str | No
 
 
 def events_in(found: Sequence[str], lexicon: Lexicon) -> frozenset[str]:
-    """The events these words name: "was the deal signed" → created."""
+    """The events these words name: "was the deal signed" → signed."""
     return frozenset(
         event for position in range(len(found)) if (event := _event_at(found, position, lexicon))
     )
