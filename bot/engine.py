@@ -713,7 +713,13 @@ class Engine:
             if last and (analysis.focus or analysis.followup) and not thanks:
                 return self._topic_answer(list(last.topics[:1]), analysis, last, 0.8, (), base)
             return Answer(kind="declined", declined="off_topic", **base)
-        if not analysis.matches and analysis.dates and not analysis.foreign_weight:
+        # a date with nothing else, or with only words many topics use ("What did Kazakhstan
+        # achieve diplomatically in 2016?"), asks what happened then
+        if (
+            analysis.dates
+            and not analysis.foreign_weight
+            and all(self._generic(match.term) for match in analysis.matches)
+        ):
             return self._date_answer(analysis, base)
 
         scores = self._topic_scores(analysis)
@@ -783,6 +789,10 @@ class Engine:
         candidates = tuple(t for t in close if t not in answered)[:MAX_TOPICS] if unsure else ()
         return self._topic_answer(answered, analysis, last, confidence, candidates, base)
 
+    def _generic(self, term: str) -> bool:
+        """Whether half the topics or more use a term ("talks", "war"): it names none."""
+        return len(self.index.topic_terms.get(term, {})) >= max(2, len(self.kb.topics) // 2)
+
     def _counts(self, topic: str) -> bool:
         """Whether some fact of a topic states a count: what "how many" needs."""
         return any(fact.id in self.counted for fact in self.kb.topics[topic].facts)
@@ -797,7 +807,6 @@ class Engine:
         answer only when one of its facts has that date, and a date no fact has is never
         chatter. Words of the context sentences weigh CONTEXT_WEIGHT.
         """
-        generic = max(2, len(self.kb.topics) // 2)
         known, foreign, missed_date = 0.0, 0.0, 0.0
         unknown = float(len(analysis.unknown))
         if analysis.dates:
@@ -822,7 +831,7 @@ class Engine:
                 sharp += max(evidence.get(t, 0.0) for t in topics if t) >= TOPICAL_EVIDENCE
             elif position in analysis.context_matches:
                 context += 1
-            elif len(postings) >= generic:
+            elif self._generic(match.term):
                 known += match.similarity / 2
                 foreign += match.similarity / 2
             else:
