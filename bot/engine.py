@@ -182,7 +182,7 @@ class Analysis:
     @property
     def empty(self) -> bool:
         return not (
-            self.matches
+            any(match.word not in self.role_words for match in self.matches)
             or self.unknown
             or self.off_domain
             or self.dates
