@@ -38,6 +38,7 @@ from .text import (
     detect_language,
     is_cyrillic,
     kazakh_latin_skeleton,
+    kazakh_skeleton,
     latin_to_cyrillic,
     latin_words,
     normalise,
@@ -387,12 +388,30 @@ class Engine:
                 russian += 1
         return kazakh >= 2 and kazakh > english and kazakh > russian
 
+    def reads_kazakh_cyrillic(self, text: str) -> bool:
+        """Whether a Cyrillic text without Kazakh letters is Kazakh typed on a Russian keyboard
+        ("сирия астана келисоз"): more of its words are Kazakh words only (the Kazakh lexicon
+        spells them with Kazakh letters: "келіссөз") than Russian ones (names both write
+        alike, "Сирия", count for neither)."""
+        kazakh = russian = 0
+        for word in words(text):
+            if not word.isalpha():
+                continue
+            skeleton = kazakh_skeleton(word)
+            if not self.lexicon.kazakh_lettered.isdisjoint(skeleton_stems(skeleton)):
+                kazakh += 1
+            elif self.index.resolve_kazakh(skeleton, fuzzy=False) is None:  # "Сирия": both
+                match = self.index.resolve(word)
+                exact = match is not None and match.similarity == 1
+                russian += exact or self._classify(word) is not None
+        return kazakh > russian
+
     def analyse(self, question: str) -> Analysis:
         text = normalise(question)
         analysis = Analysis(lang=detect_language(question))
         analysis.dates, rest = find_dates(text)
         analysis.kazakh_latin = self.reads_kazakh_latin(rest)
-        if analysis.kazakh_latin:
+        if analysis.kazakh_latin or (analysis.lang == "ru" and self.reads_kazakh_cyrillic(rest)):
             analysis.lang = "kk"
         sentences = split_sentences(rest)
         found: list[str] = []  # the words as written

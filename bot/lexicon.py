@@ -8,7 +8,16 @@ from functools import cache
 from pathlib import Path
 
 from .loader import parse_yaml
-from .text import LANGS, kazakh_skeleton, normalise, skeleton_stems, stem_for, stems, words
+from .text import (
+    KAZAKH_LETTERS,
+    LANGS,
+    kazakh_skeleton,
+    normalise,
+    skeleton_stems,
+    stem_for,
+    stems,
+    words,
+)
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 # "how_many" asks for a count: only a fact that states one (see Engine.counted) answers it
@@ -40,6 +49,9 @@ class Lexicon:
     kazakh_latin: dict[str, str] = field(default_factory=dict)
     # words that mark a text as Kazakh, as skeletons
     kazakh_markers: frozenset[str] = frozenset()
+    # Kazakh words spelled with Kazakh letters (ә, қ, і...), as skeletons: typed
+    # on a Russian keyboard ("келисоз"), they are still no Russian word
+    kazakh_lettered: frozenset[str] = frozenset()
     # words that state a count ("two", "millions", "second"): what "how many" needs
     numbers: frozenset[str] = frozenset()
     closing: frozenset[str] = frozenset()  # "thanks", "рахмет": the asker is done
@@ -97,8 +109,12 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     closing: set[str] = set()
     precision: dict[str, set[str]] = {}
 
+    lettered: set[str] = set()
+
     def kazakh(word: str, kind: str) -> None:
         forms = skeleton_stems(kazakh_skeleton(word))
+        if any(ch in KAZAKH_LETTERS for ch in word):
+            lettered.add(forms[0])  # not its stems: "оппозициялық" makes no "оппозиция" Kazakh
         # a function word as written; a content word by its stem too ("kelissozderi")
         for form in (forms[0], forms[-1]) if kind.startswith(("=", "off")) else forms[:1]:
             kazakh_latin.setdefault(form, kind)
@@ -210,6 +226,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         phrases=phrases,
         kazakh_latin=kazakh_latin,
         kazakh_markers=frozenset(markers),
+        kazakh_lettered=frozenset(lettered),
         numbers=frozenset(numbers),
         closing=frozenset(closing),
         asked_roles=asked_roles,

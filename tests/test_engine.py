@@ -1266,3 +1266,21 @@ def test_russian_and_kazakh_follow_ups_of_set_b(
     follow = converse(engine, *questions)[-1]
     assert_topic(follow, topic)
     assert follow.focus == focus
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("украина дагдарыс назарбаев", "kk"),  # «дағдарыс» typed without ғ
+        ("сирия келиссоздер астана", "kk"),
+        ("Украина кризис Назарбаев", "ru"),
+        ("сирийская опозиция астана", "ru"),  # a Russian typo is no Kazakh word
+        ("Сирия", "ru"),
+    ],
+)
+def test_kazakh_typed_on_a_russian_keyboard_is_answered_in_kazakh(
+    engine: Engine, question: str, lang: str
+) -> None:
+    answer = engine.answer(question)
+    assert answer.answered
+    assert answer.lang == lang
