@@ -376,7 +376,7 @@ class Engine:
             is_kazakh = forms[0] in lex.kazakh_markers or (
                 len(forms) > 1 and forms[-1] in lex.kazakh_markers
             )
-            if not is_kazakh and not is_english:
+            if not is_kazakh and kind is None:  # a content word, or a name both write alike
                 is_kazakh = index.resolve_kazakh(skeleton, fuzzy=False) is not None
             if is_kazakh and is_english:
                 continue  # a name both write alike ("Astana"), or a word of both

@@ -1284,3 +1284,20 @@ def test_kazakh_typed_on_a_russian_keyboard_is_answered_in_kazakh(
     answer = engine.answer(question)
     assert answer.answered
     assert answer.lang == lang
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("minsk nazarbaev ukraina dagdarysy", "kk"),
+        ("Nazarbayev Minsk talks", "en"),
+    ],
+)
+def test_names_both_write_alike_do_not_make_kazakh_latin_english(
+    engine: Engine, question: str, lang: str
+) -> None:
+    """ "nazarbaev", "minsk" are spelled so in English and in Kazakh Latin: they count for
+    neither, so two Kazakh words make the question Kazakh."""
+    answer = engine.answer(question)
+    assert_topic(answer, "ukraine")
+    assert answer.lang == lang
