@@ -482,6 +482,8 @@ class Engine:
                     analysis.off_domain.append(word)
                 else:
                     analysis.context_off_domain += 1
+            elif keys[position] in CONJUNCTIONS:
+                pass  # "Ресей мен Түркия", as "Russia and Turkey": two names, no pair
             elif kind == "stop" or word.isdigit():
                 continue  # function words do not break a pair: "council of security"
             elif match is not None:

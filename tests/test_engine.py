@@ -1301,3 +1301,20 @@ def test_names_both_write_alike_do_not_make_kazakh_latin_english(
     answer = engine.answer(question)
     assert_topic(answer, "ukraine")
     assert answer.lang == lang
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Ресей мен Түркия арасындағы қатынас қай жылы қалпына келді?",
+        "Nazarbaev Resei men Turkiiany qai jyly tatulastyrdy?",
+    ],
+)
+def test_two_names_joined_by_a_conjunction_make_no_pair(engine: Engine, question: str) -> None:
+    """ "Ресей мен Түркия" is two names, as "Russia and Turkey" is: no pair of them pulls the
+    answer to a fact that happens to write them side by side, away from the dated one."""
+    analysis = engine.analyse(question)
+    assert all(pair.term != "=russia|=turkey" for pair in analysis.pairs)
+    answer = engine.answer(question)
+    assert answer.focus == "when"
+    assert answer.fact == "rift_healed_2016"
