@@ -156,6 +156,7 @@ class Analysis:
     focus: str | None = None
     role: str | None = None
     followup: bool = False
+    beyond: bool = False  # "anything else?": asks past the last answer (see Engine.answer)
     dates: list[DateQuery] = field(default_factory=list)
     matches: list[Match] = field(default_factory=list)
     pairs: list[Match] = field(default_factory=list)  # adjacent matches that form a known pair
@@ -477,6 +478,10 @@ class Engine:
                     (asked if kind.startswith("ask:") else nouns).append(kind.split(":", 1)[1])
             elif kind == "followup":
                 analysis.followup = analysis.followup or in_asking
+                # "anything *else*" asks past the last answer; "who else" for more of it
+                asker = position and (read[position - 1][0] or "").startswith(("ask:", "which"))
+                beyond = in_asking and word in self.lexicon.beyond and not asker
+                analysis.beyond = analysis.beyond or beyond
             elif kind == "off":
                 if in_clause:
                     analysis.off_domain.append(word)
@@ -759,6 +764,9 @@ class Engine:
         ranked = heapq.nsmallest(
             2 * MAX_TOPICS, scores, key=lambda t: (-scores[t], self.kb.topics[t].order)
         )
+        if analysis.beyond and followed is not None:
+            ranked = self._beyond(ranked, followed, analysis)
+            followed = ranked[0]  # what the follow-up is about, from here on
         best = scores[ranked[0]]
         answered = [ranked[0]]
         for topic in ranked[1:MAX_TOPICS] if analysis.conjunction else ():
@@ -809,6 +817,15 @@ class Engine:
         answered = self._role_holder(answered, ranked, analysis, last)
         candidates = tuple(t for t in close if t not in answered)[:MAX_TOPICS] if unsure else ()
         return self._topic_answer(answered, analysis, last, confidence, candidates, base)
+
+    def _beyond(self, ranked: list[str], followed: str, analysis: Analysis) -> list[str]:
+        """ "Do they cooperate on anything else?", "what else in Syria?": another topic whose
+        fact speaks to every word of the question goes before the one just answered."""
+        for topic in ranked:
+            fact = self._best_fact(self.kb.topics[topic], analysis, None)
+            if topic != followed and analysis.matches and self._covers(fact, analysis):
+                return [topic, *(t for t in ranked if t != topic)]
+        return ranked
 
     def _generic(self, term: str) -> bool:
         """Whether half the topics or more use a term ("talks", "war"): it names none."""

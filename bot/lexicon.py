@@ -55,6 +55,8 @@ class Lexicon:
     # words that state a count ("two", "millions", "second"): what "how many" needs
     numbers: frozenset[str] = frozenset()
     closing: frozenset[str] = frozenset()  # "thanks", "рахмет": the asker is done
+    # follow-up words asking beyond the last answer: "anything *else*?"
+    beyond: frozenset[str] = frozenset()
     # role words of a "who" question: "hosted" asks for the host (see Engine._role)
     asked_roles: dict[str, str] = field(default_factory=dict)
     # event words of a "when" question ("signed", "elected"), as written and stemmed, and
@@ -107,6 +109,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     kazakh_latin: dict[str, str] = {}
     numbers: set[str] = set()
     closing: set[str] = set()
+    beyond: set[str] = set()
     precision: dict[str, set[str]] = {}
 
     lettered: set[str] = set()
@@ -175,6 +178,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                 kazakh_latin.setdefault(skeleton_stems(kazakh_skeleton(word))[0], "off")
         numbers.update(_entries(data.get("numbers", [])))
         closing.update(_entries(data.get("closing", [])))
+        beyond.update(_entries(data.get("beyond", [])))
         for name, items in (data.get("precision") or {}).items():
             precision.setdefault(name, set()).update(_entries(items))
         for role, items in (data.get("who_roles") or {}).items():
@@ -229,6 +233,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         kazakh_lettered=frozenset(lettered),
         numbers=frozenset(numbers),
         closing=frozenset(closing),
+        beyond=frozenset(beyond),
         asked_roles=asked_roles,
         events=events,
         event_phrases=event_phrases,

@@ -1318,3 +1318,16 @@ def test_two_names_joined_by_a_conjunction_make_no_pair(engine: Engine, question
     answer = engine.answer(question)
     assert answer.focus == "when"
     assert answer.fact == "rift_healed_2016"
+
+
+def test_anything_else_asks_past_the_last_answer(engine: Engine) -> None:
+    """ "anything else?" goes to another topic whose fact speaks to every word of it; "who
+    else" asks for more of the same answer."""
+    *_, beyond = converse(
+        engine,
+        "How did Kazakhstan reconcile Russia and Turkey?",
+        "does it work with Turkey on anything else?",
+    )
+    assert_topic(beyond, "oic")
+    *_, more = converse(engine, "Iran nuclear talks in Almaty", "who else was involved?")
+    assert_topic(more, "iran")
