@@ -189,6 +189,12 @@ async def test_replies_keep_coming_while_reload_swaps_a_large_base(
     topic_id = edited.stem
     async with serve_bot(engine=engine, admins=frozenset({ADMIN})):
         await ask(tg, 9_000, "When did Kazakhstan host the Syria talks?")  # warm up
+        # the same questions with no reload under way: how fast this machine replies right now
+        quiet: list[float] = []
+        for chat in range(8_000, 8_010):
+            sent = time.monotonic()
+            reply = await ask(tg, chat, "Who took part in the Astana talks on Syria?")
+            quiet.append(reply.time - sent)
         text = edited.read_text(encoding="utf-8")
         edited.write_text(text.replace("\ntitle:\n  en: ", "\ntitle:\n  en: Edited ", 1), "utf-8")
         sent_reload = time.monotonic()
@@ -213,6 +219,7 @@ async def test_replies_keep_coming_while_reload_swaps_a_large_base(
         done = reloaded.result()
         assert done.params["text"].startswith("Fact base reloaded"), done.params["text"]
         assert len(during) >= 3, f"only {len(during)} replies while reloading"
-        assert max(during) < SLOWEST_REPLY, sorted(during)[-5:]
+        # 50 ms on an idle machine; on a busy one (CI neighbours), twice its slowest quiet reply
+        assert max(during) < max(SLOWEST_REPLY, 2 * max(quiet)), (sorted(during)[-5:], quiet)
         fresh = await ask(tg, STRANGER, f"/{topic_id}")
         assert fresh.params["text"].startswith("<b>Edited ")
