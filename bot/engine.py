@@ -514,8 +514,8 @@ class Engine:
             last_match = None
         head = asked_head(kinds, analysis.lang == "kk")
         if head is not None:
-            analysis.unknown_head = head[1] and kinds[head[0]] == "unknown"
-            analysis.head_terms = self._head_terms(found, read, head[0]) if head[1] else ()
+            analysis.unknown_head = kinds[head] == "unknown"
+            analysis.head_terms = self._head_terms(found, read, head)
         # the question word nearest the verb decides: Kazakh puts the verb last, the others
         # ask first ("When and where..." asks when)
         if asked:
