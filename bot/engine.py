@@ -455,7 +455,12 @@ class Engine:
                 kind, match = "off", None
             elif not in_asking and kind and kind.startswith(("ask:", "which", "loose")):
                 kind = "stop"  # "the country *whose* capital..." told before the question
-            elif position and found[position - 1] in POSSESSIVES and kind is None:
+            elif (
+                position
+                and found[position - 1] in POSSESSIVES
+                and kind is None
+                and (match is None or match.similarity < 1)  # "my *Syria* essay" names Syria
+            ):
                 kind, match = "stop", None  # "my *uncle* says": the asker's own, not asked about
             if skip:
                 skip = False

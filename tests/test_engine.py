@@ -1183,6 +1183,7 @@ def test_a_head_is_read_with_what_it_is_of(engine: Engine) -> None:
     ("question", "topic"),
     [
         ("My cousin thinks Kazakhstan ignored the Syrian war. What did it actually do?", "syria"),
+        ("My Iran essay is due tomorrow. What did Kazakhstan do?", "iran"),
         ("Мой брат уверен, что Казахстан ничего не сделал для Сирии. Что он сделал?", "syria"),
         (
             "My teacher mentioned the war in the country whose capital is Damascus. "
