@@ -16,7 +16,14 @@ from itertools import repeat
 from pathlib import Path
 
 from .dates import DateQuery, find_dates
-from .fact_details import date_fit, date_precision, events_in, fact_alone, fact_detail
+from .fact_details import (
+    date_fit,
+    date_precision,
+    events_in,
+    fact_alone,
+    fact_detail,
+    topic_events,
+)
 from .index import Index, Match, build_index, pair_term
 from .lexicon import Lexicon, load_lexicon
 from .loader import KnowledgeBase, load_knowledge
@@ -24,6 +31,7 @@ from .parallel_load import Built, load_built
 from .reading import (
     CONJUNCTIONS,
     LINK_WORDS,
+    POSSESSIVES,
     asked_head,
     asking_clause,
     named_words,
@@ -39,6 +47,7 @@ from .text import (
     detect_language,
     is_cyrillic,
     kazakh_latin_skeleton,
+    kazakh_skeleton,
     latin_to_cyrillic,
     latin_words,
     normalise,
@@ -72,6 +81,9 @@ TOPICAL_EVIDENCE = 0.3
 # than a word that names it, so "Iran talks 2015" is about Iran (with a wrong date).
 DATE_WEIGHT = 0.7
 MAX_TOPICS = 3
+# Events (see the lexicon's `events`) that leave a record: a question about one ("What did
+# they sign?") is declined by a topic none of whose facts names it.
+RECORDED_ACTS = frozenset({"signed"})
 # What holding the asked detail (a date for "when"...) is worth to a fact, next to its words.
 FOCUS_BONUS = 1.0
 # What a fact's date being that of the asked event ("elected", "member") is worth to it, and
@@ -153,6 +165,7 @@ class Analysis:
     focus: str | None = None
     role: str | None = None
     followup: bool = False
+    beyond: bool = False  # "anything else?": asks past the last answer (see Engine.answer)
     dates: list[DateQuery] = field(default_factory=list)
     matches: list[Match] = field(default_factory=list)
     pairs: list[Match] = field(default_factory=list)  # adjacent matches that form a known pair
@@ -169,7 +182,10 @@ class Analysis:
     # the thing a question word asks about is a word the fact base never uses:
     # "Who is the *Secretary* General", "неше *тармақ*"
     unknown_head: bool = False
-    head_term: str | None = None  # the term of what a who/which/how-many word asks about
+    # the terms of what a who/which/how-many word asks about: the word after it, and what
+    # that one is "of" ("which group of *world powers*")
+    head_terms: tuple[str, ...] = ()
+    role_words: frozenset[str] = frozenset()  # the words of the role a "who" asks about
     events: frozenset[str] = frozenset()  # the events a "when" asks about: "elected", "signed"
     # how precise a date is asked for: "day" ("on what day"), "years" ("which years")
     precision: set[str] = field(default_factory=set)
@@ -177,7 +193,7 @@ class Analysis:
     @property
     def empty(self) -> bool:
         return not (
-            self.matches
+            any(match.word not in self.role_words for match in self.matches)
             or self.unknown
             or self.off_domain
             or self.dates
@@ -228,6 +244,25 @@ class Engine:
         # the event each dated fact's date belongs to, and the names a reason credits its own
         # actor with ("thanks to the efforts of President Nazarbayev")
         self.fact_events = {fid: event for fid, (_, event) in facts if event}
+        # the events (see the lexicon's `events`) some fact of each topic names: "What did
+        # Russia and Turkey *sign*?" asks for an event the topic never records; kept from
+        # `previous` for the very same topic objects, or taken from `built`
+        kept_events = (
+            previous.topic_events
+            if previous is not None
+            and previous.lexicon == self.lexicon
+            and hasattr(previous, "topic_events")
+            else {}
+        )
+        named = built.events if built is not None else {}
+        self.topic_events: dict[str, frozenset[str]] = {}
+        for topic in kb.topics.values():
+            events = named.get(topic.id)
+            if topic.id in kept_events and previous.kb.topics.get(topic.id) is topic:  # type: ignore[union-attr]
+                events = kept_events[topic.id]
+            if events is None:
+                events = topic_events(topic, self.lexicon, memo)
+            self.topic_events[topic.id] = events
         self.self_credited = {
             fact.id: names for _, fact in kb.facts.values() if (names := self._credited_names(fact))
         }
@@ -364,7 +399,7 @@ class Engine:
             is_kazakh = forms[0] in lex.kazakh_markers or (
                 len(forms) > 1 and forms[-1] in lex.kazakh_markers
             )
-            if not is_kazakh and not is_english:
+            if not is_kazakh and kind is None:  # a content word, or a name both write alike
                 is_kazakh = index.resolve_kazakh(skeleton, fuzzy=False) is not None
             if is_kazakh and is_english:
                 continue  # a name both write alike ("Astana"), or a word of both
@@ -376,12 +411,30 @@ class Engine:
                 russian += 1
         return kazakh >= 2 and kazakh > english and kazakh > russian
 
+    def reads_kazakh_cyrillic(self, text: str) -> bool:
+        """Whether a Cyrillic text without Kazakh letters is Kazakh typed on a Russian keyboard
+        ("сирия астана келисоз"): more of its words are Kazakh words only (the Kazakh lexicon
+        spells them with Kazakh letters: "келіссөз") than Russian ones (names both write
+        alike, "Сирия", count for neither)."""
+        kazakh = russian = 0
+        for word in words(text):
+            if not word.isalpha():
+                continue
+            skeleton = kazakh_skeleton(word)
+            if not self.lexicon.kazakh_lettered.isdisjoint(skeleton_stems(skeleton)):
+                kazakh += 1
+            elif self.index.resolve_kazakh(skeleton, fuzzy=False) is None:  # "Сирия": both
+                match = self.index.resolve(word)
+                exact = match is not None and match.similarity == 1
+                russian += exact or self._classify(word) is not None
+        return kazakh > russian
+
     def analyse(self, question: str) -> Analysis:
         text = normalise(question)
         analysis = Analysis(lang=detect_language(question))
         analysis.dates, rest = find_dates(text)
         analysis.kazakh_latin = self.reads_kazakh_latin(rest)
-        if analysis.kazakh_latin:
+        if analysis.kazakh_latin or (analysis.lang == "ru" and self.reads_kazakh_cyrillic(rest)):
             analysis.lang = "kk"
         sentences = split_sentences(rest)
         found: list[str] = []  # the words as written
@@ -422,6 +475,15 @@ class Engine:
             in_asking = where[position] in asking
             if position in foreign_roles:
                 kind, match = "off", None
+            elif not in_asking and kind and kind.startswith(("ask:", "which", "loose")):
+                kind = "stop"  # "the country *whose* capital..." told before the question
+            elif (
+                position
+                and found[position - 1] in POSSESSIVES
+                and kind is None
+                and (match is None or match.similarity < 1)  # "my *Syria* essay" names Syria
+            ):
+                kind, match = "stop", None  # "my *uncle* says": the asker's own, not asked about
             if skip:
                 skip = False
                 kinds.append("word")
@@ -443,11 +505,17 @@ class Engine:
                     (asked if kind.startswith("ask:") else nouns).append(kind.split(":", 1)[1])
             elif kind == "followup":
                 analysis.followup = analysis.followup or in_asking
+                # "anything *else*" asks past the last answer; "who else" for more of it
+                asker = position and (read[position - 1][0] or "").startswith(("ask:", "which"))
+                beyond = in_asking and word in self.lexicon.beyond and not asker
+                analysis.beyond = analysis.beyond or beyond
             elif kind == "off":
                 if in_clause:
                     analysis.off_domain.append(word)
                 else:
                     analysis.context_off_domain += 1
+            elif keys[position] in CONJUNCTIONS:
+                pass  # "Ресей мен Түркия", as "Russia and Turkey": two names, no pair
             elif kind == "stop" or word.isdigit():
                 continue  # function words do not break a pair: "council of security"
             elif match is not None:
@@ -473,9 +541,8 @@ class Engine:
             last_match = None
         head = asked_head(kinds, analysis.lang == "kk")
         if head is not None:
-            analysis.unknown_head = kinds[head[0]] == "unknown"
-            match = read[head[0]][1]
-            analysis.head_term = match.term if match is not None and head[1] else None
+            analysis.unknown_head = kinds[head] == "unknown"
+            analysis.head_terms = self._head_terms(found, read, head)
         # the question word nearest the verb decides: Kazakh puts the verb last, the others
         # ask first ("When and where..." asks when)
         if asked:
@@ -483,6 +550,9 @@ class Engine:
         elif nouns:
             analysis.focus = nouns[0]
         analysis.role = self._role(found, analysis.focus)
+        if analysis.role:
+            # "who was on the other *side*": the role word says what is asked, not about what
+            analysis.role_words = frozenset(w for w in found if self._role_word(w))
         # a question word may stand inside the event's phrase: "Кеңесінде *қашан* болды"
         plain = [w for w in found if not (self._classify(w) or "").startswith("ask:")]
         analysis.events = events_in(plain, self.lexicon)
@@ -514,6 +584,25 @@ class Engine:
             return None
         nearest = min(roles, key=lambda r: min((abs(r[0] - w) for w in whos), default=r[0]))
         return nearest[1]
+
+    def _head_terms(
+        self, found: list[str], read: list[tuple[str | None, Match | None]], head: int
+    ) -> tuple[str, ...]:
+        """What the asked head names: its term, and that of its "of" phrase ("which *group of
+        world powers*"). A role word ("who was on the other *side*") names no thing: the role
+        is Engine._role's to read."""
+        word = found[head]
+        if self._role_word(word):
+            return ()
+        terms = [match.term] if (match := read[head][1]) is not None else []
+        if found[head + 1 : head + 2] == ["of"] and head + 2 < len(read):
+            after = read[head + 2][1]
+            terms += [after.term] if after is not None else []
+        return tuple(terms)
+
+    def _role_word(self, word: str) -> bool:
+        """Whether a word names a role a "who" asks about: "hosted", "side", "қатысты"."""
+        return any(form in self.lexicon.asked_roles for form in (word, *stems(word)))
 
     def _plainly_english(self, found: list[str]) -> bool:
         """An English function word that is no Russian one in Latin letters ("the", "does",
@@ -554,6 +643,8 @@ class Engine:
             (analysis.pairs, analysis.context_pairs),
         ):
             for position, match in enumerate(found):
+                if match.word in analysis.role_words:
+                    continue
                 target = context_scores if position in context else scores
                 for topic, evidence in self.index.topic_evidence.get(match.term, {}).items():
                     target[topic] = target.get(topic, 0.0) + match.similarity * evidence
@@ -675,7 +766,13 @@ class Engine:
             if last and (analysis.focus or analysis.followup) and not thanks:
                 return self._topic_answer(list(last.topics[:1]), analysis, last, 0.8, (), base)
             return Answer(kind="declined", declined="off_topic", **base)
-        if not analysis.matches and analysis.dates and not analysis.foreign_weight:
+        # a date with nothing else, or with only words many topics use ("What did Kazakhstan
+        # achieve diplomatically in 2016?"), asks what happened then
+        if (
+            analysis.dates
+            and not analysis.foreign_weight
+            and all(self._generic(match.term) for match in analysis.matches)
+        ):
             return self._date_answer(analysis, base)
 
         scores = self._topic_scores(analysis)
@@ -694,6 +791,9 @@ class Engine:
         ranked = heapq.nsmallest(
             2 * MAX_TOPICS, scores, key=lambda t: (-scores[t], self.kb.topics[t].order)
         )
+        if analysis.beyond and followed is not None:
+            ranked = self._beyond(ranked, followed, analysis)
+            followed = ranked[0]  # what the follow-up is about, from here on
         best = scores[ranked[0]]
         answered = [ranked[0]]
         for topic in ranked[1:MAX_TOPICS] if analysis.conjunction else ():
@@ -708,12 +808,18 @@ class Engine:
         close = [t for t in ranked if scores[t] >= CANDIDATE_SHARE * best]
 
         named = sharpest >= TOPICAL_EVIDENCE and not analysis.off_domain
-        head = analysis.head_term
+        heads = analysis.head_terms
         if named and (
             analysis.unknown_head
-            or (head and answered[0] not in self.index.topic_terms.get(head, {}))
+            or (heads and not any(answered[0] in self.index.topic_terms.get(h, {}) for h in heads))
         ):
             confidence = min(confidence, DECLINE_BELOW * 0.9)  # asks about what we never name
+            coverage = 0.0
+        # asks what was signed or founded, where no fact of the topic records such an act
+        # (other events are told loosely: "sat down with Iran" is talks, not membership)
+        acts = analysis.events & RECORDED_ACTS if analysis.focus != "when" else frozenset()
+        if named and acts and not acts & self.topic_events[answered[0]]:
+            confidence = min(confidence, DECLINE_BELOW * 0.9)  # an event no fact of it names
             coverage = 0.0
         counts = analysis.focus != "how_many" or self._counts(answered[0])
         if named and not counts and ranked[0] != followed:
@@ -739,6 +845,19 @@ class Engine:
         candidates = tuple(t for t in close if t not in answered)[:MAX_TOPICS] if unsure else ()
         return self._topic_answer(answered, analysis, last, confidence, candidates, base)
 
+    def _beyond(self, ranked: list[str], followed: str, analysis: Analysis) -> list[str]:
+        """ "Do they cooperate on anything else?", "what else in Syria?": another topic whose
+        fact speaks to every word of the question goes before the one just answered."""
+        for topic in ranked:
+            fact = self._best_fact(self.kb.topics[topic], analysis, None)
+            if topic != followed and analysis.matches and self._covers(fact, analysis):
+                return [topic, *(t for t in ranked if t != topic)]
+        return ranked
+
+    def _generic(self, term: str) -> bool:
+        """Whether half the topics or more use a term ("talks", "war"): it names none."""
+        return len(self.index.topic_terms.get(term, {})) >= max(2, len(self.kb.topics) // 2)
+
     def _counts(self, topic: str) -> bool:
         """Whether some fact of a topic states a count: what "how many" needs."""
         return any(fact.id in self.counted for fact in self.kb.topics[topic].facts)
@@ -753,7 +872,6 @@ class Engine:
         answer only when one of its facts has that date, and a date no fact has is never
         chatter. Words of the context sentences weigh CONTEXT_WEIGHT.
         """
-        generic = max(2, len(self.kb.topics) // 2)
         known, foreign, missed_date = 0.0, 0.0, 0.0
         unknown = float(len(analysis.unknown))
         if analysis.dates:
@@ -770,13 +888,15 @@ class Engine:
         for position, match in enumerate(analysis.matches):
             postings = self.index.topic_terms.get(match.term, {})
             evidence = self.index.topic_evidence.get(match.term, {})
+            if match.word in analysis.role_words and not topics.intersection(postings):
+                continue  # what is asked, not what it is asked about
             if topics.intersection(postings):
                 weight = CONTEXT_WEIGHT if position in analysis.context_matches else 1.0
                 known += weight * match.similarity
                 sharp += max(evidence.get(t, 0.0) for t in topics if t) >= TOPICAL_EVIDENCE
             elif position in analysis.context_matches:
                 context += 1
-            elif len(postings) >= generic:
+            elif self._generic(match.term):
                 known += match.similarity / 2
                 foreign += match.similarity / 2
             else:

@@ -126,7 +126,7 @@ def _shed(base: Engine) -> None:
     index's shares and arrays, and what it knows of each fact alone), so that it and the new
     engine are not both in memory."""
     for name in list(vars(base)):
-        if name not in ("kb", "lexicon", "index", "counted", "fact_events"):
+        if name not in ("kb", "lexicon", "index", "counted", "fact_events", "topic_events"):
             delattr(base, name)
     base.index.cache.clear()
     base.index.surfaces, base.index.surfaces_by_initial = {}, {}

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from .dates import DateQuery, DateSpan
 from .lexicon import Lexicon
-from .schema import Fact
+from .schema import Fact, Topic
 from .text import normalise, stems, words
 
 
@@ -47,10 +47,23 @@ def _event_at(
     return event
 
 
-def events_in(found: Sequence[str], lexicon: Lexicon) -> frozenset[str]:
-    """The events these words name: "was the deal signed" → created."""
+def events_in(
+    found: Sequence[str], lexicon: Lexicon, memo: dict[str, str | None] | None = None
+) -> frozenset[str]:
+    """The events these words name: "was the deal signed" → signed. `memo`: see _event_at."""
     return frozenset(
-        event for position in range(len(found)) if (event := _event_at(found, position, lexicon))
+        event
+        for position in range(len(found))
+        if (event := _event_at(found, position, lexicon, memo))
+    )
+
+
+def topic_events(
+    topic: Topic, lexicon: Lexicon, memo: dict[str, str | None] | None = None
+) -> frozenset[str]:
+    """The events some fact of a topic names (in its English text)."""
+    return frozenset().union(
+        *(events_in(words(normalise(fact.text.en)), lexicon, memo) for fact in topic.facts)
     )
 
 

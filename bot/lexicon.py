@@ -8,7 +8,16 @@ from functools import cache
 from pathlib import Path
 
 from .loader import parse_yaml
-from .text import LANGS, kazakh_skeleton, normalise, skeleton_stems, stem_for, stems, words
+from .text import (
+    KAZAKH_LETTERS,
+    LANGS,
+    kazakh_skeleton,
+    normalise,
+    skeleton_stems,
+    stem_for,
+    stems,
+    words,
+)
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 # "how_many" asks for a count: only a fact that states one (see Engine.counted) answers it
@@ -40,9 +49,14 @@ class Lexicon:
     kazakh_latin: dict[str, str] = field(default_factory=dict)
     # words that mark a text as Kazakh, as skeletons
     kazakh_markers: frozenset[str] = frozenset()
+    # Kazakh words spelled with Kazakh letters (ә, қ, і...), as skeletons: typed
+    # on a Russian keyboard ("келисоз"), they are still no Russian word
+    kazakh_lettered: frozenset[str] = frozenset()
     # words that state a count ("two", "millions", "second"): what "how many" needs
     numbers: frozenset[str] = frozenset()
     closing: frozenset[str] = frozenset()  # "thanks", "рахмет": the asker is done
+    # follow-up words asking beyond the last answer: "anything *else*?"
+    beyond: frozenset[str] = frozenset()
     # role words of a "who" question: "hosted" asks for the host (see Engine._role)
     asked_roles: dict[str, str] = field(default_factory=dict)
     # event words of a "when" question ("signed", "elected"), as written and stemmed, and
@@ -95,10 +109,15 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     kazakh_latin: dict[str, str] = {}
     numbers: set[str] = set()
     closing: set[str] = set()
+    beyond: set[str] = set()
     precision: dict[str, set[str]] = {}
+
+    lettered: set[str] = set()
 
     def kazakh(word: str, kind: str) -> None:
         forms = skeleton_stems(kazakh_skeleton(word))
+        if any(ch in KAZAKH_LETTERS for ch in word):
+            lettered.add(forms[0])  # not its stems: "оппозициялық" makes no "оппозиция" Kazakh
         # a function word as written; a content word by its stem too ("kelissozderi")
         for form in (forms[0], forms[-1]) if kind.startswith(("=", "off")) else forms[:1]:
             kazakh_latin.setdefault(form, kind)
@@ -128,7 +147,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         for section, target, kind in (("ask", asks, "ask"), ("focus", focus, "focus")):
             for name, items in (data.get(section) or {}).items():
                 for found in _items(items):
-                    if len(found) == 2:
+                    if len(found) > 1:  # "how many", "what number of"
                         phrase(found, f"{kind}:{name}", lang)
                         continue
                     for form in _forms(found[0], lang):
@@ -136,7 +155,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                     if lang == "kk":
                         kazakh(found[0], f"{kind}:{name}")
         for found in _items(data.get("followup", [])):
-            if len(found) == 2:
+            if len(found) > 1:
                 phrase(found, "followup", lang)
             else:
                 followup.update(found)
@@ -159,6 +178,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                 kazakh_latin.setdefault(skeleton_stems(kazakh_skeleton(word))[0], "off")
         numbers.update(_entries(data.get("numbers", [])))
         closing.update(_entries(data.get("closing", [])))
+        beyond.update(_entries(data.get("beyond", [])))
         for name, items in (data.get("precision") or {}).items():
             precision.setdefault(name, set()).update(_entries(items))
         for role, items in (data.get("who_roles") or {}).items():
@@ -210,8 +230,10 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         phrases=phrases,
         kazakh_latin=kazakh_latin,
         kazakh_markers=frozenset(markers),
+        kazakh_lettered=frozenset(lettered),
         numbers=frozenset(numbers),
         closing=frozenset(closing),
+        beyond=frozenset(beyond),
         asked_roles=asked_roles,
         events=events,
         event_phrases=event_phrases,

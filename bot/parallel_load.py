@@ -17,7 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import NamedTuple
 
-from .fact_details import fact_alone
+from .fact_details import fact_alone, topic_events
 from .index import TopicShare, share_builder
 from .lexicon import Lexicon
 from .loader import (
@@ -41,11 +41,12 @@ Shares = dict[str, TopicShare]
 
 
 class Built(NamedTuple):
-    """What was built of each topic while it was read: its index share, and what each of
-    its facts says alone (fact_details.fact_alone), by fact id."""
+    """What was built of each topic while it was read: its index share, what each of its
+    facts says alone (fact_details.fact_alone, by fact id) and the events its facts name."""
 
     shares: Shares
     facts: dict[str, tuple[bool, str | None]]
+    events: dict[str, frozenset[str]]  # by topic id: fact_details.topic_events
 
 
 def load_built(
@@ -75,6 +76,7 @@ def load_built(
         _share_terms(built.shares, their_built.shares)
         built.shares.update(their_built.shares)
         built.facts.update(their_built.facts)
+        built.events.update(their_built.events)
         return checked_base(folder, reads + their_reads), built
 
 
@@ -88,6 +90,7 @@ def _read_and_build(files: list[Path], lexicon: Lexicon) -> tuple[list[FileRead]
     return reads, Built(
         {topic.id: share(topic) for topic in topics},
         {fact.id: fact_alone(fact, lexicon, memo) for topic in topics for fact in topic.facts},
+        {topic.id: topic_events(topic, lexicon, memo) for topic in topics},
     )
 
 

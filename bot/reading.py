@@ -33,10 +33,10 @@ CONJUNCTIONS = frozenset(
     }
 )
 CONJUNCTIONS = CONJUNCTIONS | {kazakh_skeleton(word) for word in CONJUNCTIONS}  # Latin-typed
+# Words that make the next one the asker's own: "my *uncle* says", "мой *сосед*", "менің *ағам*".
+POSSESSIVES = frozenset({"my", "our", "мой", "моя", "мои", "моего", "моей", "наш", "наша", "менің"})
 # Words that may stand between a role and its country: "the president of Iran".
 LINK_WORDS = frozenset({"the", "of", "a", "an", "'s", "s"})
-# How far (in words) a loose question word ("what") reaches for what it asks about.
-LOOSE_REACH = 3
 
 
 _SENTENCE_WORD = re.compile(r"(^|[.!?…:;]\s*|\s+)([^\W\d_][^\W_]*)")
@@ -114,23 +114,23 @@ def word_shape(kind: str | None, match: Match | None, in_clause: bool) -> str:
     return "word"
 
 
-def asked_head(kinds: list[str], kazakh: bool) -> tuple[int, bool] | None:
+def asked_head(kinds: list[str], kazakh: bool) -> int | None:
     """The position of what a who/which/how-many word asks about: the meaningful word after
     it ("who is the *secretary*", "which *agreements*"), or in Kazakh, where the question
-    word closes the question, an unknown word before it ("бас *хатшысы* кім"); and whether
-    the question word asks strictly (not "what")."""
+    word closes the question, an unknown word before it ("бас *хатшысы* кім").
+
+    A loose "what" asking first has none: it may ask about anything of the topic ("what's
+    the *point*", "what *connects*..."), so no word of it must be a word of the facts."""
     for position, kind in enumerate(kinds):
-        if kind not in ("ask", "loose"):
+        if kind == "loose":
+            return None
+        if kind != "ask":
             continue
-        strict = kind == "ask"
         after = next((p for p in range(position + 1, len(kinds)) if kinds[p] != "fn"), None)
         before = next((p for p in range(position - 1, -1, -1) if kinds[p] != "fn"), None)
         if kazakh and before is not None and kinds[before] == "unknown":
-            return before, strict
-        # "what" asks about the word just after it ("what are the *points*"), not one a
-        # clause later ("what did Kazakhstan do about the *civil* war")
-        if after is not None and (strict or after - position <= LOOSE_REACH):
-            return after, strict
+            return before
+        return after
     return None
 
 
@@ -161,4 +161,10 @@ def asking_clause(
     if not earlier:
         return set(range(len(sentences))), set(range(len(sentences)))
     clause = set(range(max(earlier), last))
-    return clause, clause | {last}
+    # "What did Kazakhstan do there?" asks with its own question word: the context's
+    # ("the country *whose* capital is...") only tell
+    asks = any(
+        where[p] == last and kind and kind.startswith(("ask:", "which", "loose"))
+        for p, (kind, _) in enumerate(read)
+    )
+    return clause, {last} if asks else clause | {last}

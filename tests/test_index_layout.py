@@ -52,7 +52,8 @@ def test_patched_index_equals_a_fresh_merge(knowledge: Path) -> None:
     assert _contents(patched.index) == _contents(fresh)
     rebuilt = Engine.load(knowledge)
     assert _contents(patched.index) == _contents(rebuilt.index)
-    for derived in ("counted", "fact_events", "self_credited"):  # kept per unchanged fact
+    # kept per unchanged fact or topic
+    for derived in ("counted", "fact_events", "topic_events", "self_credited"):
         assert getattr(patched, derived) == getattr(rebuilt, derived), derived
     assert patched.index.resolve("quokka") is not None
     assert live.index.resolve("quokka") is None

@@ -34,7 +34,7 @@ def test_two_processes_build_the_engine_one_builds(knowledge: Path) -> None:
     serial = Engine(load_knowledge(knowledge))
     assert _contents(parallel.index) == _contents(serial.index)
     assert parallel.index.terms == serial.index.terms
-    for derived in ("counted", "fact_events", "self_credited"):
+    for derived in ("counted", "fact_events", "topic_events", "self_credited"):
         assert getattr(parallel, derived) == getattr(serial, derived), derived
     assert parallel.kb.digests == serial.kb.digests
     assert parallel.kb.warnings == serial.kb.warnings
