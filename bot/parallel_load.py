@@ -10,10 +10,7 @@ waits for both. A small base is read in-process: forking would cost more than it
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import NamedTuple
 
@@ -54,6 +51,11 @@ def load_built(
 ) -> tuple[KnowledgeBase, Built | None]:
     """The fact base of a folder, with what was built of its topics alongside when it is
     large and the machine has two cores or more; else None."""
+    # only here: a start from the engine cache (most starts) never loads them (1.5 MB)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     folder, files = knowledge_files(directory)
     if (
         len(files) < PARALLEL_FROM

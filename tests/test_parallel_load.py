@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -86,3 +88,14 @@ def test_a_child_that_dies_leaves_the_build_to_one_process(
     kb, built = parallel_load.load_built(knowledge, load_lexicon())
     assert built is None and list(kb.topics) == list(load_knowledge(knowledge).topics)
     assert "one process" in caplog.text
+
+
+def test_answering_never_loads_the_process_pool() -> None:
+    """A start from the engine cache (most starts) has no use for it: 1.5 MB of memory."""
+    code = (
+        "import sys, bot.cli, bot.engine, bot.engine_cache\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('multiprocessing', 'concurrent')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
