@@ -9,7 +9,7 @@ from typing import Any
 from bot_harness import GROUP, ServeBot, StartBot, ask, buttons
 from fake_telegram import BOT_USERNAME, Call, FakeTelegram
 from telegram.ext import Application
-from webhook_harness import replica, webhook_settings
+from webhook_harness import replica, replica_settings
 
 from bot.engine import Engine
 from bot.quiz_files import quiz_bank
@@ -182,10 +182,7 @@ async def test_next_button_goes_through_the_pool_before_any_repeat(
 async def test_replicas_share_quiz_polls_and_scores(
     tg: FakeTelegram, bot_settings: Settings, engine: Engine, redis_url: str, tmp_path: Path
 ) -> None:
-    one, two = (
-        webhook_settings(bot_settings, state_url=redis_url, state_path=tmp_path / name / "s.db")
-        for name in ("one", "two")
-    )
+    one, two = replica_settings(bot_settings, redis_url, tmp_path)
     async with replica(one, engine) as first, replica(two, engine) as second:
         await first.say(tg, GROUP, "/quiz", user_id=ALICE)
         [call] = await tg.wait_for_calls("sendPoll")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import redis
 from fake_telegram import FakeTelegram
-from webhook_harness import replica, webhook_settings
+from webhook_harness import replica, replica_settings
 
 from bot.engine import Engine, Turn
 from bot.settings import Settings
@@ -28,10 +28,7 @@ async def test_two_replicas_share_the_language_choice_and_message_records(
     tg: FakeTelegram, bot_settings: Settings, engine: Engine, redis_url: str, tmp_path: Path
 ) -> None:
     # Each replica has its own local files: only the shared store can carry the state across.
-    one, two = (
-        webhook_settings(bot_settings, state_url=redis_url, state_path=tmp_path / name / "s.db")
-        for name in ("one", "two")
-    )
+    one, two = replica_settings(bot_settings, redis_url, tmp_path)
     async with replica(one, engine) as first, replica(two, engine) as second:
         await first.say(tg, USER, "/lang kk")
         [chosen] = await tg.wait_for_calls("sendMessage")

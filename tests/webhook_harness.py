@@ -6,6 +6,7 @@ import contextlib
 import itertools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -64,6 +65,16 @@ def webhook_settings(base: Settings, **changes: Any) -> Settings:
         port=0,
         **changes,
     )
+
+
+def replica_settings(base: Settings, redis_url: str, folder: Path) -> tuple[Settings, Settings]:
+    """Two replicas' settings: one shared Redis, each its own local files (only the shared
+    store can carry state across)."""
+    one, two = (
+        webhook_settings(base, state_url=redis_url, state_path=folder / name / "s.db")
+        for name in ("one", "two")
+    )
+    return one, two
 
 
 @contextlib.asynccontextmanager
