@@ -149,7 +149,7 @@ def test_the_cache_folder_is_created_private(knowledge: Path, tmp_path: Path) ->
 def test_a_cache_folder_others_can_write_is_not_loaded(
     knowledge: Path, tmp_path: Path, monkeypatch, caplog
 ) -> None:
-    cache = tmp_path / "shared"
+    cache = tmp_path / "world_writable"
     load_engine(knowledge, cache)  # a good engine is there: it must not be loaded
     cache.chmod(0o777)
     loads: list[object] = []
