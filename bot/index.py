@@ -7,13 +7,14 @@ over facts in Python.
 
 from __future__ import annotations
 
+import struct
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import accumulate, chain, compress, filterfalse, groupby, pairwise, repeat
-from operator import is_not, itemgetter, mul, truediv
+from itertools import accumulate, chain, compress, filterfalse, pairwise, repeat
+from operator import getitem, is_, itemgetter, mul, truediv
 
 from .lexicon import Lexicon, load_lexicon
 from .loader import KnowledgeBase, paused_gc
@@ -32,9 +33,12 @@ from .text import (
 )
 
 # how much each part of a topic file says about the topic, and about the fact
-TOPIC_WEIGHTS = {"keywords": 1.0, "title": 1.0, "summary": 0.5}
+TOPIC_WEIGHTS = {"keywords": 1.0, "title": 1.0, "summary": 0.5, "id": 1.0}
 FACT_WEIGHTS = {"keywords": 1.0, "text": 1.0, "detail": 0.8}
 FACT_TEXT_TOPIC_WEIGHT = 0.6  # a fact's words also say something about its topic
+# every weight there is, lightest first: while a share is built, weights are their places here
+_WEIGHTS = tuple(sorted({*TOPIC_WEIGHTS.values(), *FACT_WEIGHTS.values(), FACT_TEXT_TOPIC_WEIGHT}))
+_WEIGHT_CODES = {weight: code for code, weight in enumerate(_WEIGHTS)}
 
 TRANSLIT_SIMILARITY = 0.95
 FUZZY_MIN_LENGTH = 3
@@ -437,154 +441,177 @@ class Index:
         return None
 
 
+# New texts of one language are taken apart together: joined with this word between them,
+# one normalise and one findall for all. Spaces keep it apart from the words around it (case,
+# NFKC and the regular expression see no further than a space); when a text has the letter
+# itself, each text is taken apart alone.
+_BETWEEN_WORD = "\ua66e"  # ꙮ, a letter of old manuscripts
+_BETWEEN = f" {_BETWEEN_WORD} "
+_END = "\n"  # the term of the word between texts: no term has a line break
+
+# a text taken apart: its words that have a term, in order, and its terms and pairs
+_Parts = tuple[list[str], list[str]]
+
+
 class _TopicParts:
-    """A topic's texts taken apart while its share is built: terms with their weights."""
+    """A topic's texts gathered by language in the order they are read, in runs (its title,
+    a fact's text, its keywords...), each run with what it says for the topic or its fact."""
 
-    def __init__(self, builder: _Builder, facts: int) -> None:
-        self.builder = builder
-        self.surfaces: list[str] = []
-        self.skeletons: list[str] = []  # skeleton, term, skeleton, term...
-        self.seen: dict[str, set[str]] = {lang: set() for lang in LANGS}
-        # weight -> the terms given it, for the topic and for each fact
-        self.topic: dict[float, list[str]] = {}
-        self.facts: list[dict[float, list[str]]] = [{} for _ in range(facts)]
+    def __init__(self) -> None:
+        self.texts: list[list[str]] = [[] for _ in LANGS]
+        # the unit (one Localized or LocalizedWords) each text is part of, numbered in the
+        # order read: written words are listed in order of first use, by unit, then language
+        self.units: list[list[int]] = [[] for _ in LANGS]
+        self.unit = 0
+        # a run's fact number (None: the topic's own texts) and weight (its place in
+        # _WEIGHTS; a fact's terms all say FACT_TEXT_TOPIC_WEIGHT for the topic), and where
+        # it stops in each language's texts
+        self.runs: list[tuple[int | None, int, tuple[int, ...]]] = []
 
-    def add(self, text: str, lang: str, topic_w: float, fact: int | None, fact_w: float) -> None:
-        self.add_texts((text,), lang, topic_w, fact, fact_w)
+    def add(self, text: str, lang: int) -> None:
+        self.texts[lang].append(text)
+        self.units[lang].append(self.unit)
+        self.unit += 1
 
-    def add_texts(
-        self, texts: Sequence[str], lang: str, topic_w: float, fact: int | None, fact_w: float
-    ) -> None:
-        """Texts of one language and weights; each is taken apart alone (no pair spans two)."""
-        take_apart, known = self.builder.take_apart, self.builder.texts[lang]
-        if len(texts) == 1:
-            found, terms = known.get(texts[0]) or take_apart(texts[0], lang)
-        else:
-            parts = [known.get(text) or take_apart(text, lang) for text in texts]
-            found = list(chain.from_iterable(part[0] for part in parts))
-            terms = list(chain.from_iterable(part[1] for part in parts))
-        seen = self.seen[lang]
-        new = list(filterfalse(seen.__contains__, dict.fromkeys(found)))
-        if new:  # written words seen first here, in order: the index's surfaces
-            seen.update(new)
-            shared = self.builder.terms
-            new = list(map(shared.setdefault, new, new))
-            terms_of = list(map(self.builder.word_terms[lang].__getitem__, new))
-            # the words that have a term (numbers and stop words have None)
-            known = compress(zip(new, terms_of, strict=True), map(is_not, terms_of, repeat(None)))
-            if lang == "kk":  # also as typed without Kazakh letters, and in Latin letters
-                for word, term in known:
-                    fold = fold_kazakh(word)
-                    self.surfaces += (word, term, shared.setdefault(fold, fold), term)
-                    forms = skeleton_stems(kazakh_skeleton(word))
-                    self.skeletons += (forms[0], term, forms[-1], term)
-            else:
-                self.surfaces += chain.from_iterable(known)
-        self.topic.setdefault(topic_w, []).extend(terms)
-        if fact is not None:
-            self.facts[fact].setdefault(fact_w, []).extend(terms)
-
-    def add_localized(self, value: Localized | None, *args) -> None:
+    def add_localized(self, value: Localized | None) -> None:
         if value is not None:
-            for lang in LANGS:
-                text = getattr(value, lang)
+            for lang, text in enumerate(map(value.__getattribute__, LANGS)):
                 if text:
-                    self.add(text, lang, *args)
+                    self.texts[lang].append(text)
+                    self.units[lang].append(self.unit)
+            self.unit += 1
 
-    def add_words(self, value: LocalizedWords, *args) -> None:
-        for lang, phrases in groupby(value.items(), key=itemgetter(0)):
-            self.add_texts([phrase for _, phrase in phrases], lang, *args)
+    def add_words(self, value: LocalizedWords) -> None:
+        for lang, phrases in enumerate(map(value.__getattribute__, LANGS)):
+            self.texts[lang] += phrases
+            self.units[lang] += repeat(self.unit, len(phrases))
+        self.unit += 1
 
-    def share(self, topic: Topic) -> TopicShare:
-        topic_weights = _heaviest(self.topic)
-        fact_weights = [_heaviest(groups) for groups in self.facts]
-        uses = Counter()
-        for weights in fact_weights:
-            uses.update(iter(weights))
-        terms = self.builder.shared(list(topic_weights))
-        position = dict(zip(terms, range(len(terms)), strict=True))
-        table = tuple(
-            sorted(
-                {
-                    *topic_weights.values(),
-                    *chain.from_iterable(weights.values() for weights in fact_weights),
-                }
-            )
-        )
-        code = dict(zip(table, range(len(table)), strict=True))
-        fact_offsets, fact_terms, fact_codes = [0], [], []
-        for weights in fact_weights:
-            own = sorted(weights)
-            fact_terms += map(position.__getitem__, own)
-            fact_codes += map(code.__getitem__, map(weights.__getitem__, own))
-            fact_offsets.append(len(fact_terms))
-        return TopicShare(
-            topic=topic,
-            terms=terms,
-            weight_table=table,
-            weights=_compact(map(code.__getitem__, map(topic_weights.__getitem__, terms))),
-            counts=_compact(map(uses.__getitem__, terms)),
-            fact_offsets=_compact(fact_offsets),
-            fact_terms=_compact(fact_terms),
-            fact_weights=_compact(fact_codes),
-            surface_words="\n".join(self.surfaces[0::2]),
-            surface_terms=_compact(map(position.__getitem__, self.surfaces[1::2])),
-            skeleton_words="\n".join(self.skeletons[0::2]),
-            skeleton_terms=_compact(map(position.__getitem__, self.skeletons[1::2])),
-        )
+    def end_run(self, weight: float, fact: int | None = None) -> None:
+        """The texts added since the last run's end are a run: of the topic's own texts,
+        or of a fact's."""
+        self.runs.append((fact, _WEIGHT_CODES[weight], tuple(map(len, self.texts))))
+
+    def weights(
+        self, parts: list[list[_Parts]], facts: int
+    ) -> tuple[dict[str, int], list[dict[str, int]], Counter[str]]:
+        """Each term with the largest weight it is given (its place in _WEIGHTS), for the
+        topic and for each fact; how many facts use each term."""
+        terms_of = [list(map(itemgetter(1), texts)) for texts in parts]
+        topic: dict[int, list[Iterable[str]]] = {}
+        each_fact: list[dict[int, list[Iterable[str]]]] = [{} for _ in range(facts)]
+        start = (0,) * len(LANGS)
+        for fact, weight, stop in self.runs:
+            texts = chain.from_iterable(map(getitem, terms_of, map(slice, start, stop)))
+            runs = topic if fact is None else each_fact[fact]
+            runs.setdefault(weight, []).append(chain.from_iterable(texts))
+            start = stop
+        fact_weights = list(map(_heaviest, each_fact))
+        uses = Counter(chain.from_iterable(fact_weights))
+        topic.setdefault(_WEIGHT_CODES[FACT_TEXT_TOPIC_WEIGHT], []).append(uses)
+        return _heaviest(topic), fact_weights, uses
+
+    def written(
+        self, lang: int, parts: list[_Parts], word_terms: _WordTerms
+    ) -> tuple[list[int], list[str], list[str]]:
+        """A language's written words that have a term, in order of first use: the unit each
+        is first used in, the words, their terms."""
+        written = list(map(itemgetter(0), parts))
+        first: dict[str, int] = {}
+        units = chain.from_iterable(map(mul, zip(self.units[lang]), map(len, written)))
+        list(map(first.setdefault, chain.from_iterable(written), units))
+        return list(first.values()), list(first), list(map(word_terms.__getitem__, first))
 
 
 def _compact(numbers: Iterable[int]) -> array:
     """Non-negative integers in the smallest array that holds them."""
     found = list(numbers)
     top = max(found, default=0)
-    return array("B" if top < 1 << 8 else "H" if top < 1 << 16 else "I", found)
+    typecode = "B" if top < 1 << 8 else "H" if top < 1 << 16 else "I"
+    packed = array(typecode)
+    # packed at once: an array filled from a list converts its items one call each
+    packed.frombytes(struct.pack(f"{len(found)}{typecode}", *found))
+    return packed
 
 
-def _heaviest(given: dict[float, list[str]]) -> dict[str, float]:
+def _heaviest(given: dict[int, list[Iterable[str]]]) -> dict[str, int]:
     """Each term with the largest weight it was given (lighter first, heavier overwrite)."""
-    out: dict[str, float] = {}
-    for weight in sorted(given):
-        out.update(dict.fromkeys(given[weight], weight))
+    lightest, *heavier = sorted(given)
+    out = dict.fromkeys(chain.from_iterable(given[lightest]), lightest)
+    for weight in heavier:
+        out.update(dict.fromkeys(chain.from_iterable(given[weight]), weight))
     return out
 
 
 class _WordTerms(dict[str, str | None]):
-    """Written word -> its term in one language (None for numbers and stop words), on demand."""
+    """Written word -> its term in one language (None for numbers and stop words), on demand;
+    the word between texts taken apart together -> _END."""
 
     def __init__(self, lexicon: Lexicon, lang: str) -> None:
-        super().__init__()
+        super().__init__({_BETWEEN_WORD: _END})
         self.lexicon, self.lang = lexicon, lang
 
     def __missing__(self, word: str) -> str | None:
-        term = None
-        if not (word.isdigit() or word in self.lexicon.stop):
-            term = self.lexicon.concept(stem_for(word, self.lang), word)
-        self[word] = term
+        term = self[word] = self.term(word)
         return term
+
+    def term(self, word: str) -> str | None:
+        """A written word's term, whatever the word."""
+        if word.isdigit() or word in self.lexicon.stop:
+            return None
+        return self.lexicon.concept(stem_for(word, self.lang), word)
+
+
+class _KazakhForms(dict[str, tuple[str, str]]):
+    """Kazakh word -> itself and as typed without Kazakh letters; its skeleton and the
+    skeleton's stem (text.skeleton_stems): each two one line apart, on demand."""
+
+    def __missing__(self, word: str) -> tuple[str, str]:
+        forms = skeleton_stems(kazakh_skeleton(word))
+        found = self[word] = (f"{word}\n{fold_kazakh(word)}", f"{forms[0]}\n{forms[-1]}")
+        return found
 
 
 class _Builder:
     """Takes texts apart into terms, remembering words and texts across the topics of a build.
 
-    The heaviest loop of indexing: each step is one call into C (map, filter, dict.fromkeys).
+    The heaviest loop of indexing: each step is one call into C (map, filter, dict.fromkeys)
+    over all the texts of a topic in one language, or all its new ones.
     """
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
-        self.word_terms = {lang: _WordTerms(lexicon, lang) for lang in LANGS}
-        # per language: text -> its words and its terms (repeats are left to _heaviest)
-        self.texts: dict[str, dict[str, tuple[list[str], list[str]]]] = {lang: {} for lang in LANGS}
-        self.terms: dict[str, str] = {}  # one string per term or word, shared by every share
+        self.word_terms = [_WordTerms(lexicon, lang) for lang in LANGS]
+        self.texts: list[dict[str, _Parts]] = [{} for _ in LANGS]  # per language, text -> parts
+        self.kazakh = _KazakhForms()
+        self.terms: dict[str, str] = {}  # one string per term, shared by every share
 
-    def take_apart(self, text: str, lang: str) -> tuple[list[str], list[str]]:
-        """A text's words, and its terms and the pairs of adjacent ones, in order."""
-        found = words(normalise(text))
-        terms = list(filter(None, map(self.word_terms[lang].__getitem__, found)))
-        # adjacent pairs ("security council", "world war") are terms too: rarer, so sharper
-        terms += list(map(_join_pair, pairwise(terms)))
-        done = self.texts[lang][text] = (found, terms)
-        return done
+    def take_apart(self, texts: list[str], lang: int) -> None:
+        """New texts of one language taken apart into self.texts, all in one pass: each
+        text's terms, and the pairs of adjacent ones (never of two texts), in order."""
+        word_terms = self.word_terms[lang]
+        joined = normalise(_BETWEEN.join(texts) + _BETWEEN)
+        if joined.count(_BETWEEN_WORD) == len(texts):
+            found = words(joined)
+            every = list(map(word_terms.__getitem__, found))
+        else:  # some text has the letter: each taken apart alone, _BETWEEN_WORD after each
+            found, every = [], []
+            for text in texts:
+                own = words(normalise(text))
+                found += own
+                every += map(word_terms.term, own)
+                found.append(_BETWEEN_WORD)
+                every.append(_END)
+        # the words that have a term (not numbers nor stop words), and their terms
+        written, terms = list(compress(found, every)), list(filter(None, every))
+        ends = compress(range(len(terms)), map(is_, terms, repeat(_END)))
+        # adjacent pairs ("security council", "world war") are terms too: rarer, so sharper;
+        # pairs[i] is terms[i - 1] and terms[i]
+        pairs = list(map(_join_pair, pairwise(chain((_END,), terms))))
+        known, start = self.texts[lang], 0
+        for text, end in zip(texts, ends, strict=True):
+            known[text] = (written[start:end], terms[start:end] + pairs[start + 1 : end])
+            start = end + 1
 
     def shared(self, terms: list[str]) -> tuple[str, ...]:
         """The terms as the strings every share uses, sorted."""
@@ -593,18 +620,75 @@ class _Builder:
 
     def share(self, topic: Topic) -> TopicShare:
         """Index every title, summary, keyword and fact text of a topic, in every language."""
-        parts = _TopicParts(self, len(topic.facts))
-        parts.add_localized(topic.title, TOPIC_WEIGHTS["title"], None, 0.0)
-        parts.add_localized(topic.summary, TOPIC_WEIGHTS["summary"], None, 0.0)
-        parts.add_words(topic.keywords, TOPIC_WEIGHTS["keywords"], None, 0.0)
+        parts = _TopicParts()
+        parts.add_localized(topic.title)
+        parts.end_run(TOPIC_WEIGHTS["title"])
+        parts.add_localized(topic.summary)
+        parts.end_run(TOPIC_WEIGHTS["summary"])
+        parts.add_words(topic.keywords)
+        parts.end_run(TOPIC_WEIGHTS["keywords"])
         # the topic id itself is what people type after a slash or in inline mode
-        parts.add(topic.id.replace("_", " "), "en", 1.0, None, 0.0)
+        parts.add(topic.id.replace("_", " "), LANGS.index("en"))
+        parts.end_run(TOPIC_WEIGHTS["id"])
         for number, fact in enumerate(topic.facts):
-            parts.add_localized(fact.text, FACT_TEXT_TOPIC_WEIGHT, number, FACT_WEIGHTS["text"])
-            parts.add_words(fact.keywords, FACT_TEXT_TOPIC_WEIGHT, number, FACT_WEIGHTS["keywords"])
+            parts.add_localized(fact.text)
+            parts.end_run(FACT_WEIGHTS["text"], number)
+            parts.add_words(fact.keywords)
+            parts.end_run(FACT_WEIGHTS["keywords"], number)
             for _, detail in fact.details():
-                parts.add_localized(detail, FACT_TEXT_TOPIC_WEIGHT, number, FACT_WEIGHTS["detail"])
-        return parts.share(topic)
+                parts.add_localized(detail)
+            parts.end_run(FACT_WEIGHTS["detail"], number)
+        taken_apart = []
+        for lang, (texts, known) in enumerate(zip(parts.texts, self.texts, strict=True)):
+            new = list(filterfalse(known.__contains__, dict.fromkeys(texts)))
+            if new:
+                self.take_apart(new, lang)
+            taken_apart.append(list(map(known.__getitem__, texts)))
+        topic_weights, fact_weights, uses = parts.weights(taken_apart, len(topic.facts))
+        terms = self.shared(list(topic_weights))
+        position = dict(zip(terms, range(len(terms)), strict=True))
+        fact_offsets, fact_terms, fact_codes = [0], [], []
+        for weights in fact_weights:
+            own = sorted(map(position.__getitem__, weights))  # in the order of terms
+            fact_terms += own
+            fact_codes += map(weights.__getitem__, map(terms.__getitem__, own))
+            fact_offsets.append(len(fact_terms))
+        # the weights used, in a table of the share's own: codes are places in it
+        used = sorted(set(topic_weights.values()).union(fact_codes))
+        renumber = bytearray(256)  # a place in _WEIGHTS -> its place in the table
+        for code, weight in enumerate(used):
+            renumber[weight] = code
+        # written words in order of first use; a Kazakh word also as typed without Kazakh
+        # letters (the two one line apart), and its skeletons
+        written: list[tuple[int, str, tuple[str, ...]]] = []
+        skeletons, skeleton_terms = "", []
+        for lang, texts in enumerate(taken_apart):
+            units, found, found_terms = parts.written(lang, texts, self.word_terms[lang])
+            if LANGS[lang] == "kk":
+                forms = list(map(self.kazakh.__getitem__, found))
+                twice = list(zip(found_terms, found_terms, strict=True))
+                written += zip(units, map(itemgetter(0), forms), twice, strict=True)
+                skeletons = "\n".join(map(itemgetter(1), forms))
+                skeleton_terms = list(chain.from_iterable(twice))
+            else:
+                written += zip(units, found, zip(found_terms, strict=True), strict=True)
+        written.sort(key=itemgetter(0))  # stable: in a unit, languages in LANGS order
+        return TopicShare(
+            topic=topic,
+            terms=terms,
+            weight_table=tuple(map(_WEIGHTS.__getitem__, used)),
+            weights=array("B", bytes(map(topic_weights.__getitem__, terms)).translate(renumber)),
+            counts=_compact(map(uses.__getitem__, terms)),
+            fact_offsets=_compact(fact_offsets),
+            fact_terms=_compact(fact_terms),
+            fact_weights=array("B", bytes(fact_codes).translate(renumber)),
+            surface_words="\n".join(map(itemgetter(1), written)),
+            surface_terms=_compact(
+                map(position.__getitem__, chain.from_iterable(map(itemgetter(2), written)))
+            ),
+            skeleton_words=skeletons,
+            skeleton_terms=_compact(map(position.__getitem__, skeleton_terms)),
+        )
 
 
 def share_builder(lexicon: Lexicon) -> Callable[[Topic], TopicShare]:

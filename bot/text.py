@@ -15,7 +15,9 @@ import snowballstemmer
 LANGS = ("en", "ru", "kk")
 KAZAKH_LETTERS = frozenset("әғқңөұүһі")
 _CYRILLIC = re.compile(r"[а-яё]")
-_WORD = re.compile(r"[^\W_]+(?:\+[^\W_]+)*\+?")
+# letters and digits, "+" joining them; "_" is no part of a word, and words() reads it as a
+# space first, as \w is quicker to match than [^\W_]
+_WORD = re.compile(r"\w++(?:\+\w++)*+\+?")
 # control characters but tab and newline, DEL, zero-width spaces and joiners, BOM
 _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff]")
 # (str.translate with a table is several times slower than these replaces on short texts)
@@ -33,7 +35,7 @@ def normalise(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """The words of an already normalised text; 'p5+1' stays one word, apostrophes split."""
-    return _WORD.findall(text)
+    return _WORD.findall(text.replace("_", " ") if "_" in text else text)
 
 
 # Common Kazakh words as typed on a Russian keyboard, without the Kazakh letters:
@@ -204,18 +206,30 @@ _KK_SUFFIXES = sorted(
 _KK_MIN_STEM = 3
 
 
+def _by_length(suffixes: list[str]) -> tuple[tuple[int, frozenset[str]], ...]:
+    """Endings grouped by length, longest first: a word ends in at most one of each length,
+    so looking each length up is the same as trying every ending, longest first."""
+    lengths = sorted({len(suffix) for suffix in suffixes}, reverse=True)
+    return tuple((n, frozenset(s for s in suffixes if len(s) == n)) for n in lengths)
+
+
+def _strip_ending(stem: str, endings: tuple[tuple[int, frozenset[str]], ...]) -> str | None:
+    """The stem without its longest ending that leaves _KK_MIN_STEM letters; None if none."""
+    for n, suffixes in endings:
+        if len(stem) - n >= _KK_MIN_STEM and stem[-n:] in suffixes:
+            return stem[:-n]
+    return None
+
+
+_KK_ENDINGS = _by_length(_KK_SUFFIXES)
+
+
 @lru_cache(maxsize=65536)
 def stem_kazakh(word: str) -> str:
-    stem = word
-    changed = True
-    while changed:
-        changed = False
-        for suffix in _KK_SUFFIXES:
-            if stem.endswith(suffix) and len(stem) - len(suffix) >= _KK_MIN_STEM:
-                stem = stem[: -len(suffix)]
-                changed = True
-                break
-    return stem
+    stem: str | None = word
+    while stem is not None:
+        word, stem = stem, _strip_ending(stem, _KK_ENDINGS)
+    return word
 
 
 @lru_cache(maxsize=65536)
@@ -314,19 +328,13 @@ def latin_words(text: str) -> list[str]:
     return _LATIN_KK_WORD.findall(text)
 
 
-_KK_SKELETON_SUFFIXES = sorted({kazakh_skeleton(s) for s in _KK_SUFFIXES}, key=len, reverse=True)
+_KK_SKELETON_ENDINGS = _by_length([kazakh_skeleton(s) for s in _KK_SUFFIXES])
 
 
 @lru_cache(maxsize=65536)
 def skeleton_stems(skeleton: str) -> tuple[str, ...]:
     """A Kazakh skeleton and the forms left as its endings come off, one at a time."""
     forms = [skeleton]
-    stem = skeleton
-    while True:
-        for suffix in _KK_SKELETON_SUFFIXES:
-            if stem.endswith(suffix) and len(stem) - len(suffix) >= _KK_MIN_STEM:
-                stem = stem[: -len(suffix)]
-                forms.append(stem)
-                break
-        else:
-            return tuple(forms)
+    while (stem := _strip_ending(forms[-1], _KK_SKELETON_ENDINGS)) is not None:
+        forms.append(stem)
+    return tuple(forms)
