@@ -447,7 +447,7 @@ class Index:
 # itself, each text is taken apart alone.
 _BETWEEN_WORD = "\ua66e"  # ꙮ, a letter of old manuscripts
 _BETWEEN = f" {_BETWEEN_WORD} "
-_END = "\n"  # the term of the word between texts: no term has a line break
+_END = "\n"  # a text's end among terms: no term has a line break
 
 # a text taken apart: its words that have a term, in order, and its terms and pairs
 _Parts = tuple[list[str], list[str]]
@@ -544,22 +544,18 @@ def _heaviest(given: dict[int, list[Iterable[str]]]) -> dict[str, int]:
 
 
 class _WordTerms(dict[str, str | None]):
-    """Written word -> its term in one language (None for numbers and stop words), on demand;
-    the word between texts taken apart together -> _END."""
+    """Written word -> its term in one language (None for numbers and stop words), on demand."""
 
     def __init__(self, lexicon: Lexicon, lang: str) -> None:
-        super().__init__({_BETWEEN_WORD: _END})
+        super().__init__()
         self.lexicon, self.lang = lexicon, lang
 
     def __missing__(self, word: str) -> str | None:
-        term = self[word] = self.term(word)
+        term = None
+        if not (word.isdigit() or word in self.lexicon.stop):
+            term = self.lexicon.concept(stem_for(word, self.lang), word)
+        self[word] = term
         return term
-
-    def term(self, word: str) -> str | None:
-        """A written word's term, whatever the word."""
-        if word.isdigit() or word in self.lexicon.stop:
-            return None
-        return self.lexicon.concept(stem_for(word, self.lang), word)
 
 
 class _KazakhForms(dict[str, tuple[str, str]]):
@@ -589,19 +585,15 @@ class _Builder:
     def take_apart(self, texts: list[str], lang: int) -> None:
         """New texts of one language taken apart into self.texts, all in one pass: each
         text's terms, and the pairs of adjacent ones (never of two texts), in order."""
-        word_terms = self.word_terms[lang]
         joined = normalise(_BETWEEN.join(texts) + _BETWEEN)
         if joined.count(_BETWEEN_WORD) == len(texts):
-            found = words(joined)
-            every = list(map(word_terms.__getitem__, found))
-        else:  # some text has the letter: each taken apart alone, _BETWEEN_WORD after each
-            found, every = [], []
-            for text in texts:
-                own = words(normalise(text))
-                found += own
-                every += map(word_terms.term, own)
-                found.append(_BETWEEN_WORD)
-                every.append(_END)
+            between, found = _BETWEEN_WORD, words(joined)
+        else:  # some text has the letter: each taken apart alone, "" (no word) after each
+            between = ""
+            found = list(chain.from_iterable([*words(normalise(text)), ""] for text in texts))
+        every = list(map(self.word_terms[lang].__getitem__, found))
+        for i in compress(range(len(found)), map(between.__eq__, found)):
+            every[i] = _END
         # the words that have a term (not numbers nor stop words), and their terms
         written, terms = list(compress(found, every)), list(filter(None, every))
         ends = compress(range(len(terms)), map(is_, terms, repeat(_END)))
