@@ -26,7 +26,9 @@ _FOLDS = (("’", "'"), ("‘", "'"), ("ʼ", "'"), ("`", "'"), ("‐", "-"), ("�
 
 def normalise(text: str) -> str:
     """NFKC, lower case, no invisible characters, one kind of apostrophe and hyphen, ё as е."""
-    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text)).lower()
+    if not text.isprintable():  # a quicker test than the search: _INVISIBLE are unprintable
+        text = _INVISIBLE.sub("", text)
+    text = unicodedata.normalize("NFKC", text).lower()
     for variant, usual in _FOLDS:
         if variant in text:
             text = text.replace(variant, usual)
