@@ -12,11 +12,11 @@ import heapq
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
 
 from .dates import DateQuery, find_dates
 from .fact_details import (
+    FactAlone,
     date_fit,
     date_precision,
     events_in,
@@ -25,8 +25,8 @@ from .fact_details import (
     topic_events,
 )
 from .index import Index, Match, build_index, pair_term
-from .lexicon import Lexicon, load_lexicon
-from .loader import KnowledgeBase, load_knowledge
+from .lexicon import Lexicon, lexicon_stamp, load_lexicon
+from .loader import KnowledgeBase, load_knowledge, paused_gc
 from .parallel_load import Built, load_built
 from .reading import (
     CONJUNCTIONS,
@@ -227,10 +227,14 @@ class Engine:
         # what depends on one fact and the lexicon only (fact_alone) is taken from `previous`
         # for the very same fact objects (those of unchanged files), or from `built`: an edit
         # costs about one file
-        alone = built.facts if built is not None else {}
+        alone: Mapping[str, FactAlone] = built.facts if built is not None else {}
         if previous is not None:
             alone = {
-                fid: (fid in previous.counted, previous.fact_events.get(fid))
+                fid: FactAlone(
+                    fid in previous.counted,
+                    previous.fact_events.get(fid),
+                    previous.credit_names.get(fid, ()),
+                )
                 for fid in _kept_facts(kb, self.lexicon, previous)
             }
         memo: dict[str, str | None] = {}
@@ -239,11 +243,12 @@ class Engine:
             for _, fact in kb.facts.values()
         ]
         # the facts that state a count: a topic without one cannot answer "how many"
-        self.counted = frozenset(fid for fid, (counted, _) in facts if counted)
+        self.counted = frozenset(fid for fid, (counted, _, _) in facts if counted)
         self._kinds: dict[str, str | None] = {}  # _classify's answers: words to kinds
         # the event each dated fact's date belongs to, and the names a reason credits its own
         # actor with ("thanks to the efforts of President Nazarbayev")
-        self.fact_events = {fid: event for fid, (_, event) in facts if event}
+        self.fact_events = {fid: event for fid, (_, event, _) in facts if event}
+        self.credit_names = {fid: names for fid, (_, _, names) in facts if names}
         # the events (see the lexicon's `events`) some fact of each topic names: "What did
         # Russia and Turkey *sign*?" asks for an event the topic never records; kept from
         # `previous` for the very same topic objects, or taken from `built`
@@ -263,27 +268,17 @@ class Engine:
             if events is None:
                 events = topic_events(topic, self.lexicon, memo)
             self.topic_events[topic.id] = events
+        # the terms of those names: a reason crediting the asked actor is no reason for his act
         self.self_credited = {
-            fact.id: names for _, fact in kb.facts.values() if (names := self._credited_names(fact))
+            fid: terms for fid, names in self.credit_names.items() if (terms := self._terms(names))
         }
+        # the look-ups of a build are no question's: answering starts with an empty memo, and
+        # a kept engine (engine_cache) is that much smaller
+        self.index.cache.clear()
 
-    def _credited_names(self, fact: Fact) -> frozenset[str]:
-        """The terms of the actor's name (its capitalised words) that the reason names too:
-        such a reason says why others acted, never why the actor did."""
-        if fact.reason is None or fact.who is None or fact.who.actor is None:
-            return frozenset()
-        names: set[str] = set()
-        for lang in LANGS:
-            actor, reason = getattr(fact.who.actor, lang), getattr(fact.reason, lang)
-            if not (actor and reason):
-                continue
-            said = words(normalise(reason))
-            for name in words(normalise(" ".join(w for w in actor.split() if w[:1].isupper()))):
-                match = self.index.resolve(name)
-                # inflected in the reason: "Назарбаевтың", "Назарбаева"
-                if match is not None and any(map(str.startswith, said, repeat(name))):
-                    names.add(match.term)
-        return frozenset(names)
+    def _terms(self, names: tuple[str, ...]) -> frozenset[str]:
+        """The terms some words resolve to (those the fact base uses)."""
+        return frozenset(match.term for name in names if (match := self.index.resolve(name)))
 
     @classmethod
     def load(
@@ -293,14 +288,22 @@ class Engine:
         known: Mapping[str, Topic] | None = None,
     ) -> Engine:
         """The engine of a fact base folder. Files `previous` was built from, or whose digest
-        is in `known`, are not read again (see load_knowledge)."""
-        if previous is None and not known:
-            lexicon = load_lexicon()
-            kb, built = load_built(directory, lexicon)
-            engine = cls(kb, lexicon, built=built)
-        else:
-            kb = load_knowledge(directory, previous and previous.kb, known)
-            engine = cls(kb, previous=previous)
+        is in `known`, are not read again (see load_knowledge); nor is the lexicon, when its
+        files are those `previous`'s was read from.
+
+        No garbage collection meanwhile: the build makes objects that live on (and then
+        frozen, see freeze_heap), and a collection would walk all of them and `previous`."""
+        with paused_gc():
+            if previous is None and not known:
+                lexicon = load_lexicon()
+                kb, built = load_built(directory, lexicon)
+                engine = cls(kb, lexicon, built=built)
+            else:
+                kb = load_knowledge(directory, previous and previous.kb, known)
+                lexicon = previous and previous.lexicon
+                if lexicon is None or lexicon.stamp != lexicon_stamp():
+                    lexicon = load_lexicon()
+                engine = cls(kb, lexicon, previous=previous)
         freeze_heap()
         return engine
 
@@ -997,7 +1000,7 @@ def _latin(word: str) -> bool:
 
 def _kept_facts(kb: KnowledgeBase, lexicon: Lexicon, previous: Engine | None) -> set[str]:
     """Ids of the facts `previous` knew as these very objects, with the same lexicon."""
-    if previous is None or previous.lexicon != lexicon or not hasattr(previous, "fact_events"):
+    if previous is None or previous.lexicon != lexicon or not hasattr(previous, "credit_names"):
         return set()
     known = previous.kb.facts
     return {fid for fid, (_, fact) in kb.facts.items() if known.get(fid, (None, None))[1] is fact}

@@ -34,6 +34,9 @@ class KnowledgeBase:
     directory: Path | None = None
     # topic id -> digest of the bytes of its file: an unchanged file is not parsed again
     digests: dict[str, str] = field(default_factory=dict)
+    # file as named in messages -> (its digest, its warnings): an unchanged file's warnings
+    # are not worked out again
+    file_warnings: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     facts: dict[str, tuple[Topic, Fact]] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -236,7 +239,8 @@ def load_knowledge(
         reused.update((previous.digests[t], previous.topics[t]) for t in previous.digests)
     strings: dict[str, str] = {}
     with paused_gc():
-        return checked_base(folder, [read_file(path, reused, strings) for path in files])
+        reads = [read_file(path, reused, strings) for path in files]
+        return checked_base(folder, reads, previous)
 
 
 # one file read: its name as shown in messages, its digest, its topic or its problems
@@ -255,8 +259,11 @@ def read_file(path: Path, known: Mapping[str, Topic], strings: dict[str, str]) -
     return shown, key, topic, problems
 
 
-def checked_base(folder: Path, reads: list[FileRead]) -> KnowledgeBase:
-    """The fact base of the files read, in name order, after the checks across files."""
+def checked_base(
+    folder: Path, reads: list[FileRead], previous: KnowledgeBase | None = None
+) -> KnowledgeBase:
+    """The fact base of the files read, in name order, after the checks across files.
+    The warnings of a file `previous` read with the same bytes are its."""
     problems: list[str] = []
     topics: dict[str, tuple[Topic, str]] = {}
     digests: dict[str, str] = {}
@@ -287,8 +294,17 @@ def checked_base(folder: Path, reads: list[FileRead]) -> KnowledgeBase:
     if problems:
         raise KnowledgeError("\n".join(problems))
     ordered = sorted(topics.values(), key=lambda pair: (pair[0].order, pair[0].id))
-    warnings = [w for topic, shown in ordered for w in _translation_warnings(topic, shown)]
-    return KnowledgeBase({t.id: t for t, _ in ordered}, tuple(warnings), folder, digests)
+    kept = previous.file_warnings if previous is not None else {}
+    file_warnings = {}
+    for topic, shown in ordered:
+        key = digests[topic.id]
+        known = kept.get(shown)
+        found = known[1] if known is not None and known[0] == key else None
+        if found is None:
+            found = tuple(_translation_warnings(topic, shown))
+        file_warnings[shown] = (key, found)
+    warnings = tuple(w for _, found in file_warnings.values() for w in found)
+    return KnowledgeBase({t.id: t for t, _ in ordered}, warnings, folder, digests, file_warnings)
 
 
 def _texts(topic: Topic) -> list[tuple[str, Localized]]:
