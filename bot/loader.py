@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -189,8 +190,15 @@ def _loader_class() -> type:
 
 
 def topic_files(folder: Path) -> list[Path]:
-    """The topic files of a fact base folder, in name order."""
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    """The topic files of a fact base folder, in name order (names compared as strings, as
+    paths in one folder compare: a large base is listed at every start)."""
+    with os.scandir(folder) as entries:
+        names = sorted(
+            entry.name
+            for entry in entries
+            if os.path.splitext(entry.name)[1] in (".yaml", ".yml") and entry.is_file()
+        )
+    return [folder / name for name in names]
 
 
 def digest(raw: bytes) -> str:
