@@ -16,7 +16,6 @@ from pathlib import Path
 
 from .dates import DateQuery, find_dates
 from .fact_details import (
-    FactAlone,
     date_fit,
     date_precision,
     events_in,
@@ -224,47 +223,25 @@ class Engine:
         shares = built.shares if built is not None else None
         self.index: Index = build_index(kb, self.lexicon, previous and previous.index, shares)
         self.dated = DatedFacts(kb)
-        # what depends on one fact and the lexicon only (fact_alone) is taken from `previous`
-        # for the very same fact objects (those of unchanged files), or from `built`: an edit
-        # costs about one file
-        alone: Mapping[str, FactAlone] = built.facts if built is not None else {}
-        if previous is not None:
-            alone = {
-                fid: FactAlone(
-                    fid in previous.counted,
-                    previous.fact_events.get(fid),
-                    previous.credit_names.get(fid, ()),
-                )
-                for fid in _kept_facts(kb, self.lexicon, previous)
-            }
-        memo: dict[str, str | None] = {}
-        facts = [
-            (fact.id, alone.get(fact.id) or fact_alone(fact, self.lexicon, memo))
-            for _, fact in kb.facts.values()
-        ]
-        # the facts that state a count: a topic without one cannot answer "how many"
-        self.counted = frozenset(fid for fid, (counted, _, _) in facts if counted)
         self._kinds: dict[str, str | None] = {}  # _classify's answers: words to kinds
-        # the event each dated fact's date belongs to, and the names a reason credits its own
-        # actor with ("thanks to the efforts of President Nazarbayev")
-        self.fact_events = {fid: event for fid, (_, event, _) in facts if event}
-        self.credit_names = {fid: names for fid, (_, _, names) in facts if names}
-        # the events (see the lexicon's `events`) some fact of each topic names: "What did
-        # Russia and Turkey *sign*?" asks for an event the topic never records; kept from
-        # `previous` for the very same topic objects, or taken from `built`
-        kept_events = (
-            previous.topic_events
-            if previous is not None
-            and previous.lexicon == self.lexicon
-            and hasattr(previous, "topic_events")
-            else {}
+        # what depends on one fact or topic and the lexicon only is kept from `previous` for
+        # the very same topic objects (those of unchanged files), or taken from `built`: an
+        # edit costs about one file
+        kept = _kept_topics(kb, self.lexicon, previous)
+        memo: dict[str, str | None] = {}
+        # the facts that state a count (a topic without one cannot answer "how many"), the
+        # event each dated fact's date belongs to, and its actor's names that its reason
+        # names ("thanks to the efforts of President Nazarbayev")
+        self.counted, self.fact_events, self.credit_names = _facts_alone(
+            kb, self.lexicon, previous if kept else None, kept, built, memo
         )
+        # the events (see the lexicon's `events`) some fact of each topic names: "What did
+        # Russia and Turkey *sign*?" asks for an event the topic never records
         named = built.events if built is not None else {}
+        kept_events = previous.topic_events if previous is not None and kept else {}
         self.topic_events: dict[str, frozenset[str]] = {}
         for topic in kb.topics.values():
-            events = named.get(topic.id)
-            if topic.id in kept_events and previous.kb.topics.get(topic.id) is topic:  # type: ignore[union-attr]
-                events = kept_events[topic.id]
+            events = kept_events[topic.id] if topic.id in kept else named.get(topic.id)
             if events is None:
                 events = topic_events(topic, self.lexicon, memo)
             self.topic_events[topic.id] = events
@@ -998,9 +975,47 @@ def _latin(word: str) -> bool:
     return word.isalpha() and not is_cyrillic(word)
 
 
-def _kept_facts(kb: KnowledgeBase, lexicon: Lexicon, previous: Engine | None) -> set[str]:
-    """Ids of the facts `previous` knew as these very objects, with the same lexicon."""
+def _facts_alone(
+    kb: KnowledgeBase,
+    lexicon: Lexicon,
+    previous: Engine | None,
+    kept: set[str],
+    built: Built | None,
+    memo: dict[str, str | None],
+) -> tuple[frozenset[str], dict[str, str], dict[str, tuple[str, ...]]]:
+    """What each fact says alone (fact_alone), as the engine keeps it: the facts that state a
+    count, each fact's event, each fact's credited names. `previous`'s for the facts of the
+    `kept` topics, `built`'s or worked out for the others."""
+    counted: set[str] = set()
+    events: dict[str, str] = {}
+    names: dict[str, tuple[str, ...]] = {}
+    if previous is not None:
+        gone = [f.id for t in previous.kb.topics.values() if t.id not in kept for f in t.facts]
+        counted.update(previous.counted.difference(gone))
+        events.update(previous.fact_events)
+        names.update(previous.credit_names)
+        for fid in gone:
+            events.pop(fid, None)
+            names.pop(fid, None)
+    ready = built.facts if built is not None else {}
+    for topic in kb.topics.values():
+        if topic.id in kept:
+            continue
+        for fact in topic.facts:
+            alone = ready.get(fact.id) or fact_alone(fact, lexicon, memo)
+            if alone.counted:
+                counted.add(fact.id)
+            if alone.event:
+                events[fact.id] = alone.event
+            if alone.names:
+                names[fact.id] = alone.names
+    return frozenset(counted), events, names
+
+
+def _kept_topics(kb: KnowledgeBase, lexicon: Lexicon, previous: Engine | None) -> set[str]:
+    """Ids of the topics `previous` knew as these very objects (so their facts too), with
+    the same lexicon."""
     if previous is None or previous.lexicon != lexicon or not hasattr(previous, "credit_names"):
         return set()
-    known = previous.kb.facts
-    return {fid for fid, (_, fact) in kb.facts.items() if known.get(fid, (None, None))[1] is fact}
+    known = previous.kb.topics
+    return {tid for tid, topic in kb.topics.items() if known.get(tid) is topic}

@@ -45,12 +45,20 @@ def test_an_edit_keeps_what_each_untouched_fact_says_and_works_out_the_edited_on
     topic = live.kb.topic_of(edited_fact)
     assert (large / f"{topic.id}.yaml").is_file()
     _uncredit(large, topic.id, edited_fact)
+    referred = {ref for t in live.kb.topics.values() for ref in t.related}
+    removed = next(
+        t
+        for t in reversed(live.kb.topics.values())
+        if t.id not in referred and t is not topic and t.facts[0].id in live.credit_names
+    )
+    (large / f"{removed.id}.yaml").unlink()  # its facts are gone
     patched = Engine.load(large, previous=live)
     rebuilt = Engine.load(large)
     for derived in DERIVED:
         assert getattr(patched, derived) == getattr(rebuilt, derived), derived
     assert edited_fact in live.self_credited and edited_fact not in patched.self_credited
-    untouched = [fid for fid in live.credit_names if live.kb.topic_of(fid) is not topic]
+    assert not any(fact.id in patched.kb.facts for fact in removed.facts)
+    untouched = [fid for fid in live.credit_names if live.kb.topic_of(fid) not in (topic, removed)]
     assert untouched
     for fid in untouched:  # the very objects, not worked out again
         assert patched.credit_names[fid] is live.credit_names[fid]
