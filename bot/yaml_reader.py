@@ -32,11 +32,12 @@ def parse_yaml(text: str, strings: dict[str, str] | None = None) -> Any:
     """
     import yaml
 
+    tables = _tables()
     shared = {} if strings is None else strings
     try:
-        if _tables().parser is not None:
+        if tables.parser is not None:
             try:
-                return _build(_tables().parser(text).get_event, shared.setdefault)
+                return _build(tables.parser(text).get_event, shared.setdefault, tables)
             except _NotPlain:
                 pass
         return _standard_load(text, shared)
@@ -51,7 +52,7 @@ def prepare() -> None:
 
 def _standard_load(text: str, shared: dict[str, str]) -> Any:
     """PyYAML's own safe loader (libyaml's where there is one), sharing strings as well."""
-    loader = _tables().loader(text)
+    loader = _loader_class()(text)
     loader.strings = shared
     try:
         return loader.get_single_data()
@@ -108,10 +109,9 @@ def _tables() -> _Tables:
     return _Tables()
 
 
-def _build(get_event: Any, share: Any) -> Any:
+def _build(get_event: Any, share: Any, tables: _Tables) -> Any:
     """The document of one stream of events, built as yaml.safe_load builds it; _NotPlain
     where the standard loader must decide."""
-    tables = _tables()
     (
         scalar_event,
         mapping_start,
