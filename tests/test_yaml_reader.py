@@ -52,7 +52,9 @@ def strings_in(value: Any) -> list[str]:
 
 
 def project_files() -> list[Path]:
-    folders = (DEFAULT_KNOWLEDGE_DIR, DEFAULT_KNOWLEDGE_DIR / "quiz", LEXICON_DIR)
+    """The fact base, its quiz, the lexicon and the question sets: all read by parse_yaml."""
+    questions = Path(__file__).parent / "data"
+    folders = (DEFAULT_KNOWLEDGE_DIR, DEFAULT_KNOWLEDGE_DIR / "quiz", LEXICON_DIR, questions)
     return [path for folder in folders for path in sorted(folder.glob("*.yaml"))]
 
 
@@ -67,7 +69,7 @@ def synthetic_files(tmp_path_factory) -> list[Path]:
 
 def test_every_file_of_the_project_reads_as_the_safe_loader_reads_it(monkeypatch) -> None:
     files = project_files()
-    assert len(files) > 10
+    assert len(files) > 20
     # and by the fast path: the standard loader is never needed for the project's own files
     monkeypatch.setattr(yaml_reader, "_standard_load", None)
     for path in files:
