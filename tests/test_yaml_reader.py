@@ -77,6 +77,13 @@ def test_every_file_of_the_project_reads_as_the_safe_loader_reads_it(monkeypatch
         assert typed(parse_yaml(text)) == typed(reference(text)), path
 
 
+def test_without_libyaml_the_standard_loader_reads_the_same(monkeypatch) -> None:
+    monkeypatch.setattr(yaml_reader._tables(), "parser", None)
+    for path in project_files():
+        text = path.read_text(encoding="utf-8")
+        assert typed(parse_yaml(text)) == typed(reference(text)), path
+
+
 def test_every_file_of_the_synthetic_base_reads_as_the_safe_loader_reads_it(
     synthetic_files, monkeypatch
 ) -> None:
