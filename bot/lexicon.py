@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from .loader import parse_yaml
 from .text import (
     KAZAKH_LETTERS,
     LANGS,
@@ -18,6 +17,7 @@ from .text import (
     stems,
     words,
 )
+from .yaml_reader import parse_yaml
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 # "how_many" asks for a count: only a fact that states one (see Engine.counted) answers it

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from .schema import Fact, Localized, Topic
 from .text import LANGS
+from .yaml_reader import parse_yaml
+from .yaml_reader import prepare as prepare_yaml
 
 if TYPE_CHECKING:
     import yaml
 
 DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
-# libyaml parses several times faster than the pure-Python parser, which still words errors
 
 
 class KnowledgeError(Exception):
@@ -145,7 +146,7 @@ def _read_topic(
 def prepare_reading() -> None:
     """Import and set up what parsing and validating need, ahead of reading any file."""
     _topic_validator()
-    _loader_class()
+    prepare_yaml()
 
 
 @cache
@@ -153,40 +154,6 @@ def _topic_validator() -> Any:
     from pydantic import TypeAdapter
 
     return TypeAdapter(Topic)
-
-
-def parse_yaml(text: str, strings: dict[str, str] | None = None) -> Any:
-    """YAML data, parsed by libyaml; broken YAML is parsed again by the pure parser for its
-    wording, so error messages are the same wherever libyaml is missing.
-
-    With `strings`, equal strings become one object (that dict's), across every file parsed
-    with it: a large fact base repeats its keywords and sources thousands of times.
-    """
-    import yaml
-
-    loader = _loader_class()(text)
-    loader.strings = {} if strings is None else strings
-    try:
-        return loader.get_single_data()
-    except yaml.YAMLError:
-        return yaml.safe_load(text)
-    finally:
-        loader.dispose()
-
-
-@cache
-def _loader_class() -> type:
-    import yaml
-
-    class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-        strings: dict[str, str]
-
-        def construct_shared_str(self, node: yaml.ScalarNode) -> str:
-            value = self.construct_scalar(node)
-            return self.strings.setdefault(value, value)
-
-    Loader.add_constructor("tag:yaml.org,2002:str", Loader.construct_shared_str)
-    return Loader
 
 
 def topic_files(folder: Path) -> list[Path]:
