@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.synthetic import generate
 from bot.engine import Engine
-from bot.index import Index, _merge
+from bot.index import MIN_EVIDENCE, Index, _compact, _merge
+from bot.lexicon import load_lexicon
 from bot.loader import DEFAULT_KNOWLEDGE_DIR
 
 
@@ -74,3 +76,58 @@ def test_a_term_no_topic_uses_any_more_is_gone(knowledge: Path) -> None:
     assert patched.index.resolve("quokka") is None
     assert not any("quokka" in term for term in patched.index.topic_terms)
     assert _contents(patched.index) == _contents(_merge(patched.lexicon, patched.index.shares))
+
+
+def _merged_plainly(shares: dict) -> dict:
+    """The flat arrays of _merge, computed the plain way: a dict of postings per term,
+    filled topic by topic."""
+    postings: dict[str, list[tuple[int, float]]] = {}
+    for number, share in enumerate(shares.values()):
+        for term, weight in zip(share.terms, share.topic_weights(), strict=True):
+            postings.setdefault(term, []).append((number, weight))
+    terms = sorted(postings)
+    offsets, topics, evidence_offsets, evidence_topics, evidence = [0], [], [0], [], []
+    for term in terms:
+        total = sum(weight for _, weight in postings[term])
+        for number, weight in postings[term]:
+            topics.append(number)
+            if weight * weight / total >= MIN_EVIDENCE:
+                evidence_topics.append(number)
+                evidence.append(weight * weight / total)
+        offsets.append(len(topics))
+        evidence_offsets.append(len(evidence))
+    surfaces: dict[str, str] = {}
+    for share in shares.values():
+        written = share.surface_words.split("\n") if len(share.surface_terms) else []
+        for word, position in zip(written, share.surface_terms, strict=True):
+            surfaces.setdefault(word, share.terms[position])
+    return {
+        "terms": tuple(terms),
+        "offsets": offsets,
+        "topics": topics,
+        "evidence_offsets": evidence_offsets,
+        "evidence_topics": evidence_topics,
+        "evidence": evidence,
+        "surfaces": list(surfaces.items()),
+    }
+
+
+@pytest.mark.parametrize("base", ["shipped", "synthetic"])
+def test_merged_arrays_are_those_of_a_plain_build(base: str, tmp_path: Path) -> None:
+    folder = DEFAULT_KNOWLEDGE_DIR
+    if base == "synthetic":  # many topics: terms shared by many, others by one
+        folder = tmp_path / "kb"
+        generate(folder, 300)
+    shares = Engine.load(folder).index.shares
+    index = _merge(load_lexicon(), shares)
+    merged = {
+        "terms": index.terms,
+        "offsets": list(index.offsets),
+        "topics": list(index.topics),
+        "evidence_offsets": list(index.evidence_offsets),
+        "evidence_topics": list(index.evidence_topics),
+        "evidence": list(index.evidence),
+        "surfaces": list(index.surfaces.items()),
+    }
+    assert merged == _merged_plainly(shares)
+    assert index.topics.typecode == _compact(index.topics).typecode  # the smallest that holds
