@@ -315,6 +315,11 @@ class Index:
     skeletons: dict[str, str] = field(default_factory=dict)
     skeletons_by_initial: dict[str, list[str]] = field(default_factory=dict)
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled without the look-ups answered so far: the engine cache is read at every
+        start, and they are quickly found again."""
+        return {**vars(self), "cache": {}}
+
     @property
     def topic_terms(self) -> Mapping[str, Mapping[str, float]]:
         """Term -> {topic: weight}."""
