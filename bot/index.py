@@ -766,7 +766,8 @@ def _merge(lexicon: Lexicon, shares: dict[str, TopicShare]) -> Index:
         codes = [table.index(weight) | number << weight_bits for weight in share.weight_table]
         lows += map(codes.__getitem__, share.weights)
     step = 1 << topic_bits + weight_bits
-    # now each term's high bits (dict.update: Counter.update would add)
+    # each term's count, no longer needed, becomes its high bits in a posting (dict.update:
+    # Counter.update would add them)
     dict.update(uses, zip(terms, range(0, len(terms) * step, step), strict=True))
     postings = list(map(or_, map(uses.__getitem__, every), lows))
     del every, lows, uses
