@@ -7,13 +7,14 @@ over facts in Python.
 
 from __future__ import annotations
 
+import sys
 from array import array
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress, filterfalse, groupby, pairwise, repeat
-from operator import and_, ge, is_not, itemgetter, mul, or_, rshift, truediv
+from operator import ge, is_not, itemgetter, mul, or_, truediv
 
 from .lexicon import Lexicon, load_lexicon
 from .loader import KnowledgeBase, paused_gc
@@ -756,27 +757,40 @@ def _merge(lexicon: Lexicon, shares: dict[str, TopicShare]) -> Index:
     sizes = list(map(uses.__getitem__, terms))
     index.offsets.extend(accumulate(sizes))
     offsets = index.offsets
-    # a posting is one int, (term number, topic number, code of its weight) side by side:
-    # sorting those plain ints groups the postings by term, each term's topics in order
+    # a posting is one int: (term number, topic number, code of its weight) side by side, the
+    # code in its lowest byte and the topic in the next `width` bytes. Sorting those plain
+    # ints groups the postings by term, each term's topics in order; the topics and codes
+    # are then copied out of their bytes at once.
     table = sorted({weight for share in shares.values() for weight in share.weight_table})
-    weight_bits = max(len(table) - 1, 1).bit_length()
-    topic_bits = max(len(shares) - 1, 1).bit_length()
+    assert len(table) <= 1 << 8  # the few weights there are: see TOPIC_WEIGHTS, FACT_WEIGHTS
+    width = 2 if len(shares) <= 1 << 16 else 4  # bytes of a topic number
     lows = []  # topic number and weight code of each posting, topic by topic
     for number, share in enumerate(shares.values()):
-        codes = [table.index(weight) | number << weight_bits for weight in share.weight_table]
+        codes = [number << 8 | table.index(weight) for weight in share.weight_table]
         lows += map(codes.__getitem__, share.weights)
-    step = 1 << topic_bits + weight_bits
+    step = 1 << 8 + 8 * width
     # each term's count, no longer needed, becomes its high bits in a posting (dict.update:
     # Counter.update would add them)
     dict.update(uses, zip(terms, range(0, len(terms) * step, step), strict=True))
     postings = list(map(or_, map(uses.__getitem__, every), lows))
     del every, lows, uses
     postings.sort()
-    index.topics = _compact(
-        map(and_, map(rshift, postings, repeat(weight_bits)), repeat((1 << topic_bits) - 1))
-    )
-    values = list(map(table.__getitem__, map(and_, postings, repeat((1 << weight_bits) - 1))))
+    packed = array("Q", postings)
     del postings
+    if sys.byteorder == "big":
+        packed.byteswap()  # the bytes of each posting read from the lowest
+    raw = memoryview(packed).cast("B")
+    topic_bytes = bytearray(len(packed) * width)
+    for k in range(width):
+        topic_bytes[k::width] = raw[1 + k :: 8]
+    topics = array("H" if width == 2 else "I", topic_bytes)
+    if sys.byteorder == "big":
+        topics.byteswap()
+    if max(topics, default=0) < 1 << 4 * width:  # fits a narrower array (as _compact makes)
+        topics = _compact(topics)
+    index.topics = topics
+    values = list(map(table.__getitem__, raw[::8]))
+    del raw, packed, topic_bytes
     totals = map(sum, map(values.__getitem__, map(slice, offsets[:-1], offsets[1:])))
     per_posting = chain.from_iterable(map(repeat, totals, sizes))
     shares_of_term = list(map(truediv, map(mul, values, values), per_posting))

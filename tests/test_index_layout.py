@@ -4,13 +4,15 @@ fresh build gives, so reloading one file never changes an answer."""
 from __future__ import annotations
 
 import shutil
+from array import array
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from benchmarks.synthetic import generate
 from bot.engine import Engine
-from bot.index import MIN_EVIDENCE, Index, _compact, _merge
+from bot.index import MIN_EVIDENCE, Index, TopicShare, _compact, _merge
 from bot.lexicon import load_lexicon
 from bot.loader import DEFAULT_KNOWLEDGE_DIR
 
@@ -131,3 +133,34 @@ def test_merged_arrays_are_those_of_a_plain_build(base: str, tmp_path: Path) -> 
     }
     assert merged == _merged_plainly(shares)
     assert index.topics.typecode == _compact(index.topics).typecode  # the smallest that holds
+
+
+def test_more_topics_than_two_bytes_number(tmp_path: Path) -> None:
+    """Past 65,536 topics a topic number takes four bytes of a posting: merged alike."""
+    topic = Engine.load(DEFAULT_KNOWLEDGE_DIR).kb.topics["iran"]
+    empty = array("B")
+    shares = {
+        f"t{n}": TopicShare(
+            topic=topic if n == 0 else replace(topic, id=f"t{n}", facts=topic.facts[:1]),
+            terms=("shared", f"term{n % 1000:03}"),
+            weight_table=(0.5, 1.0),
+            weights=array("B", [n % 2, 1]),
+            counts=array("B", [0, 0]),
+            fact_offsets=array("B", [0, 0]),
+            fact_terms=empty,
+            fact_weights=empty,
+            surface_words=f"word{n % 7}",
+            surface_terms=array("B", [1]),
+            skeleton_words="",
+            skeleton_terms=empty,
+        )
+        for n in range((1 << 16) + 3)
+    }
+    index = _merge(load_lexicon(), shares)
+    assert index.topics.typecode == "I" and max(index.topics) == (1 << 16) + 2
+    plain = _merged_plainly(shares)
+    assert index.terms == plain["terms"]
+    assert list(index.offsets) == plain["offsets"] and list(index.topics) == plain["topics"]
+    assert list(index.evidence_topics) == plain["evidence_topics"]
+    assert list(index.evidence) == plain["evidence"]
+    assert list(index.surfaces.items()) == plain["surfaces"]
