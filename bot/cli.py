@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from .engine import Answer, Engine, Turn
-from .loader import KnowledgeError, load_knowledge
+from .loader import KnowledgeError, load_knowledge, paused_gc
 from .settings import Settings
 from .text import LANGS
 
@@ -31,7 +31,10 @@ def _engine(args: argparse.Namespace) -> Engine:
     from .engine_cache import load_engine
 
     settings = Settings.from_env()
-    return load_engine(args.knowledge or settings.knowledge_dir, settings.cache_dir)
+    # no garbage collection while it loads: a collection would walk the whole engine read
+    # from the cache (then it is frozen: see freeze_heap)
+    with paused_gc():
+        return load_engine(args.knowledge or settings.knowledge_dir, settings.cache_dir)
 
 
 def answer_json(engine: Engine, answer: Answer) -> str:

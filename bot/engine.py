@@ -12,7 +12,6 @@ import heapq
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
 
 from .dates import DateQuery, find_dates
@@ -25,8 +24,8 @@ from .fact_details import (
     topic_events,
 )
 from .index import Index, Match, build_index, pair_term
-from .lexicon import Lexicon, load_lexicon
-from .loader import KnowledgeBase, load_knowledge
+from .lexicon import Lexicon, lexicon_stamp, load_lexicon
+from .loader import KnowledgeBase, load_knowledge, paused_gc
 from .parallel_load import Built, load_built
 from .reading import (
     CONJUNCTIONS,
@@ -224,66 +223,39 @@ class Engine:
         shares = built.shares if built is not None else None
         self.index: Index = build_index(kb, self.lexicon, previous and previous.index, shares)
         self.dated = DatedFacts(kb)
-        # what depends on one fact and the lexicon only (fact_alone) is taken from `previous`
-        # for the very same fact objects (those of unchanged files), or from `built`: an edit
-        # costs about one file
-        alone = built.facts if built is not None else {}
-        if previous is not None:
-            alone = {
-                fid: (fid in previous.counted, previous.fact_events.get(fid))
-                for fid in _kept_facts(kb, self.lexicon, previous)
-            }
-        memo: dict[str, str | None] = {}
-        facts = [
-            (fact.id, alone.get(fact.id) or fact_alone(fact, self.lexicon, memo))
-            for _, fact in kb.facts.values()
-        ]
-        # the facts that state a count: a topic without one cannot answer "how many"
-        self.counted = frozenset(fid for fid, (counted, _) in facts if counted)
         self._kinds: dict[str, str | None] = {}  # _classify's answers: words to kinds
-        # the event each dated fact's date belongs to, and the names a reason credits its own
-        # actor with ("thanks to the efforts of President Nazarbayev")
-        self.fact_events = {fid: event for fid, (_, event) in facts if event}
-        # the events (see the lexicon's `events`) some fact of each topic names: "What did
-        # Russia and Turkey *sign*?" asks for an event the topic never records; kept from
-        # `previous` for the very same topic objects, or taken from `built`
-        kept_events = (
-            previous.topic_events
-            if previous is not None
-            and previous.lexicon == self.lexicon
-            and hasattr(previous, "topic_events")
-            else {}
+        # what depends on one fact or topic and the lexicon only is kept from `previous` for
+        # the very same topic objects (those of unchanged files), or taken from `built`: an
+        # edit costs about one file
+        kept = _kept_topics(kb, self.lexicon, previous)
+        memo: dict[str, str | None] = {}
+        # the facts that state a count (a topic without one cannot answer "how many"), the
+        # event each dated fact's date belongs to, and its actor's names that its reason
+        # names ("thanks to the efforts of President Nazarbayev")
+        self.counted, self.fact_events, self.credit_names = _facts_alone(
+            kb, self.lexicon, previous if kept else None, kept, built, memo
         )
+        # the events (see the lexicon's `events`) some fact of each topic names: "What did
+        # Russia and Turkey *sign*?" asks for an event the topic never records
         named = built.events if built is not None else {}
+        kept_events = previous.topic_events if previous is not None and kept else {}
         self.topic_events: dict[str, frozenset[str]] = {}
         for topic in kb.topics.values():
-            events = named.get(topic.id)
-            if topic.id in kept_events and previous.kb.topics.get(topic.id) is topic:  # type: ignore[union-attr]
-                events = kept_events[topic.id]
+            events = kept_events[topic.id] if topic.id in kept else named.get(topic.id)
             if events is None:
                 events = topic_events(topic, self.lexicon, memo)
             self.topic_events[topic.id] = events
+        # the terms of those names: a reason crediting the asked actor is no reason for his act
         self.self_credited = {
-            fact.id: names for _, fact in kb.facts.values() if (names := self._credited_names(fact))
+            fid: terms for fid, names in self.credit_names.items() if (terms := self._terms(names))
         }
+        # the look-ups of a build are no question's: answering starts with an empty memo, and
+        # a kept engine (engine_cache) is that much smaller
+        self.index.cache.clear()
 
-    def _credited_names(self, fact: Fact) -> frozenset[str]:
-        """The terms of the actor's name (its capitalised words) that the reason names too:
-        such a reason says why others acted, never why the actor did."""
-        if fact.reason is None or fact.who is None or fact.who.actor is None:
-            return frozenset()
-        names: set[str] = set()
-        for lang in LANGS:
-            actor, reason = getattr(fact.who.actor, lang), getattr(fact.reason, lang)
-            if not (actor and reason):
-                continue
-            said = words(normalise(reason))
-            for name in words(normalise(" ".join(w for w in actor.split() if w[:1].isupper()))):
-                match = self.index.resolve(name)
-                # inflected in the reason: "Назарбаевтың", "Назарбаева"
-                if match is not None and any(map(str.startswith, said, repeat(name))):
-                    names.add(match.term)
-        return frozenset(names)
+    def _terms(self, names: tuple[str, ...]) -> frozenset[str]:
+        """The terms some words resolve to (those the fact base uses)."""
+        return frozenset(match.term for name in names if (match := self.index.resolve(name)))
 
     @classmethod
     def load(
@@ -293,14 +265,22 @@ class Engine:
         known: Mapping[str, Topic] | None = None,
     ) -> Engine:
         """The engine of a fact base folder. Files `previous` was built from, or whose digest
-        is in `known`, are not read again (see load_knowledge)."""
-        if previous is None and not known:
-            lexicon = load_lexicon()
-            kb, built = load_built(directory, lexicon)
-            engine = cls(kb, lexicon, built=built)
-        else:
-            kb = load_knowledge(directory, previous and previous.kb, known)
-            engine = cls(kb, previous=previous)
+        is in `known`, are not read again (see load_knowledge); nor is the lexicon, when its
+        files are those `previous`'s was read from.
+
+        No garbage collection meanwhile: the build makes objects that live on (and then
+        frozen, see freeze_heap), and a collection would walk all of them and `previous`."""
+        with paused_gc():
+            if previous is None and not known:
+                lexicon = load_lexicon()
+                kb, built = load_built(directory, lexicon)
+                engine = cls(kb, lexicon, built=built)
+            else:
+                kb = load_knowledge(directory, previous and previous.kb, known)
+                lexicon = previous and previous.lexicon
+                if lexicon is None or lexicon.stamp != lexicon_stamp():
+                    lexicon = load_lexicon()
+                engine = cls(kb, lexicon, previous=previous)
         freeze_heap()
         return engine
 
@@ -995,9 +975,47 @@ def _latin(word: str) -> bool:
     return word.isalpha() and not is_cyrillic(word)
 
 
-def _kept_facts(kb: KnowledgeBase, lexicon: Lexicon, previous: Engine | None) -> set[str]:
-    """Ids of the facts `previous` knew as these very objects, with the same lexicon."""
-    if previous is None or previous.lexicon != lexicon or not hasattr(previous, "fact_events"):
+def _facts_alone(
+    kb: KnowledgeBase,
+    lexicon: Lexicon,
+    previous: Engine | None,
+    kept: set[str],
+    built: Built | None,
+    memo: dict[str, str | None],
+) -> tuple[frozenset[str], dict[str, str], dict[str, tuple[str, ...]]]:
+    """What each fact says alone (fact_alone), as the engine keeps it: the facts that state a
+    count, each fact's event, each fact's credited names. `previous`'s for the facts of the
+    `kept` topics, `built`'s or worked out for the others."""
+    counted: set[str] = set()
+    events: dict[str, str] = {}
+    names: dict[str, tuple[str, ...]] = {}
+    if previous is not None:
+        gone = [f.id for t in previous.kb.topics.values() if t.id not in kept for f in t.facts]
+        counted.update(previous.counted.difference(gone))
+        events.update(previous.fact_events)
+        names.update(previous.credit_names)
+        for fid in gone:
+            events.pop(fid, None)
+            names.pop(fid, None)
+    ready = built.facts if built is not None else {}
+    for topic in kb.topics.values():
+        if topic.id in kept:
+            continue
+        for fact in topic.facts:
+            alone = ready.get(fact.id) or fact_alone(fact, lexicon, memo)
+            if alone.counted:
+                counted.add(fact.id)
+            if alone.event:
+                events[fact.id] = alone.event
+            if alone.names:
+                names[fact.id] = alone.names
+    return frozenset(counted), events, names
+
+
+def _kept_topics(kb: KnowledgeBase, lexicon: Lexicon, previous: Engine | None) -> set[str]:
+    """Ids of the topics `previous` knew as these very objects (so their facts too), with
+    the same lexicon."""
+    if previous is None or previous.lexicon != lexicon or not hasattr(previous, "credit_names"):
         return set()
-    known = previous.kb.facts
-    return {fid for fid, (_, fact) in kb.facts.items() if known.get(fid, (None, None))[1] is fact}
+    known = previous.kb.topics
+    return {tid for tid, topic in kb.topics.items() if known.get(tid) is topic}

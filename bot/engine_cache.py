@@ -125,8 +125,9 @@ def _shed(base: Engine) -> None:
     """Drop what a build from this kept engine does not read (all but its fact base, its
     index's shares and arrays, and what it knows of each fact alone), so that it and the new
     engine are not both in memory."""
+    kept = ("kb", "lexicon", "index", "counted", "fact_events", "credit_names", "topic_events")
     for name in list(vars(base)):
-        if name not in ("kb", "lexicon", "index", "counted", "fact_events", "topic_events"):
+        if name not in kept:
             delattr(base, name)
     base.index.cache.clear()
     base.index.surfaces, base.index.surfaces_by_initial = {}, {}

@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from .engine import Answer, Engine, Turn
 from .render import render_answer
+from .yaml_reader import parse_yaml
 
 # issue 10's targets, at one fixed threshold; kk_latin is Kazakh in Latin letters (Kazakh reply)
 GOALS = {
@@ -68,7 +67,7 @@ def judge(item: dict, answer: Answer, text: str, lang: str | None) -> str | None
 
 
 def evaluate(engine: Engine, path: Path) -> EvalResult:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = parse_yaml(path.read_text(encoding="utf-8")) or {}
     result = EvalResult()
 
     def record(slice_name: str, item: dict, answer: Answer, lang: str | None) -> None:

@@ -8,11 +8,13 @@ question about another event of the same fact gets no date, never a borrowed one
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import repeat
+from typing import NamedTuple
 
 from .dates import DateQuery, DateSpan
 from .lexicon import Lexicon
 from .schema import Fact, Topic
-from .text import normalise, stems, words
+from .text import LANGS, normalise, stems, words
 
 
 def date_precision(date: DateSpan) -> set[str]:
@@ -94,14 +96,40 @@ def fact_detail(fact: Fact, focus: str, role: str | None = None) -> object:
     return getattr(fact, fields[focus]) if focus in fields else None
 
 
+class FactAlone(NamedTuple):
+    """What a fact says by itself and the lexicon only (see fact_alone)."""
+
+    counted: bool  # it states a count: in its count field, or in words ("two", "millions")
+    event: str | None  # the event its date belongs to (None without a date)
+    names: tuple[str, ...]  # its actor's names that its reason names too (credited_names)
+
+
 def fact_alone(
     fact: Fact, lexicon: Lexicon, memo: dict[str, str | None] | None = None
-) -> tuple[bool, str | None]:
-    """What a fact says by itself and the lexicon only: whether it states a count (in its
-    count field, or in words: "two", "millions", "the second round"), and the event its date
-    belongs to (None without a date). `memo`: see _event_at."""
+) -> FactAlone:
+    """What a fact says by itself and the lexicon only, worked out once per fact object: an
+    edit of one file recomputes only its facts. `memo`: see _event_at."""
     counted = bool(
         fact_detail(fact, "how_many")
         or lexicon.numbers.intersection(words(normalise(fact.text.en)))
     )
-    return counted, main_event(fact.text.en, lexicon, memo) if fact.date else None
+    event = main_event(fact.text.en, lexicon, memo) if fact.date else None
+    return FactAlone(counted, event, credited_names(fact))
+
+
+def credited_names(fact: Fact) -> tuple[str, ...]:
+    """The words of the actor's name (its capitalised words) that the reason names too, in
+    any language, inflected or not ("Назарбаевтың"): such a reason says why others acted,
+    never why the actor did. The engine resolves them to its terms (Engine.self_credited)."""
+    if fact.reason is None or fact.who is None or fact.who.actor is None:
+        return ()
+    names: dict[str, None] = {}  # in order, once each
+    for lang in LANGS:
+        actor, reason = getattr(fact.who.actor, lang), getattr(fact.reason, lang)
+        if not (actor and reason):
+            continue
+        said = words(normalise(reason))
+        for name in words(normalise(" ".join(w for w in actor.split() if w[:1].isupper()))):
+            if any(map(str.startswith, said, repeat(name))):
+                names[name] = None
+    return tuple(names)

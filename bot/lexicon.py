@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from .loader import parse_yaml
 from .text import (
     KAZAKH_LETTERS,
     LANGS,
@@ -18,6 +17,7 @@ from .text import (
     stems,
     words,
 )
+from .yaml_reader import parse_yaml
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 # "how_many" asks for a count: only a fact that states one (see Engine.counted) answers it
@@ -68,6 +68,9 @@ class Lexicon:
 
     # one-word synonyms as written: they decide before the stem, where two groups share one
     word_concepts: dict[str, str] = field(default_factory=dict)
+    # the versions of the files it was read from (lexicon_stamp): an engine built from another
+    # reuses the other's lexicon while they are unchanged, rather than reading it again
+    stamp: str = field(default="", compare=False)
 
     def concept(self, stem: str, word: str | None = None) -> str:
         """The canonical term for a word with this stem: its synonym group, or the stem."""
@@ -92,8 +95,18 @@ def _items(value: str | list[str] | None) -> list[list[str]]:
     return [found for item in items if (found := words(normalise(str(item))))]
 
 
+def lexicon_stamp(directory: Path = LEXICON_DIR) -> str:
+    """Which versions of the lexicon's files are there: their sizes and times, as .pyc do."""
+    lines = []
+    for lang in LANGS:
+        status = (directory / f"{lang}.yaml").stat()
+        lines.append(f"{lang}\t{status.st_size}\t{status.st_mtime_ns}")
+    return "\n".join(lines)
+
+
 @cache
 def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
+    stamp = lexicon_stamp(directory)  # before reading: a change meanwhile shows next time
     stop: set[str] = set()
     focus: dict[str, str] = {}
     asks: dict[str, str] = {}
@@ -238,4 +251,5 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         events=events,
         event_phrases=event_phrases,
         precision={name: frozenset(group) for name, group in precision.items()},
+        stamp=stamp,
     )

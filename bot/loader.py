@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -13,12 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from .schema import Fact, Localized, Topic
 from .text import LANGS
+from .yaml_reader import parse_yaml
+from .yaml_reader import prepare as prepare_yaml
 
 if TYPE_CHECKING:
     import yaml
 
 DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
-# libyaml parses several times faster than the pure-Python parser, which still words errors
 
 
 class KnowledgeError(Exception):
@@ -34,6 +36,9 @@ class KnowledgeBase:
     directory: Path | None = None
     # topic id -> digest of the bytes of its file: an unchanged file is not parsed again
     digests: dict[str, str] = field(default_factory=dict)
+    # file as named in messages -> (its digest, its warnings): an unchanged file's warnings
+    # are not worked out again
+    file_warnings: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     facts: dict[str, tuple[Topic, Fact]] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -141,7 +146,7 @@ def _read_topic(
 def prepare_reading() -> None:
     """Import and set up what parsing and validating need, ahead of reading any file."""
     _topic_validator()
-    _loader_class()
+    prepare_yaml()
 
 
 @cache
@@ -151,43 +156,16 @@ def _topic_validator() -> Any:
     return TypeAdapter(Topic)
 
 
-def parse_yaml(text: str, strings: dict[str, str] | None = None) -> Any:
-    """YAML data, parsed by libyaml; broken YAML is parsed again by the pure parser for its
-    wording, so error messages are the same wherever libyaml is missing.
-
-    With `strings`, equal strings become one object (that dict's), across every file parsed
-    with it: a large fact base repeats its keywords and sources thousands of times.
-    """
-    import yaml
-
-    loader = _loader_class()(text)
-    loader.strings = {} if strings is None else strings
-    try:
-        return loader.get_single_data()
-    except yaml.YAMLError:
-        return yaml.safe_load(text)
-    finally:
-        loader.dispose()
-
-
-@cache
-def _loader_class() -> type:
-    import yaml
-
-    class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-        strings: dict[str, str]
-
-        def construct_shared_str(self, node: yaml.ScalarNode) -> str:
-            value = self.construct_scalar(node)
-            return self.strings.setdefault(value, value)
-
-    Loader.add_constructor("tag:yaml.org,2002:str", Loader.construct_shared_str)
-    return Loader
-
-
 def topic_files(folder: Path) -> list[Path]:
-    """The topic files of a fact base folder, in name order."""
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    """The topic files of a fact base folder, in name order (names compared as strings, as
+    paths in one folder compare: a large base is listed at every start)."""
+    with os.scandir(folder) as entries:
+        names = sorted(
+            entry.name
+            for entry in entries
+            if os.path.splitext(entry.name)[1] in (".yaml", ".yml") and entry.is_file()
+        )
+    return [folder / name for name in names]
 
 
 def digest(raw: bytes) -> str:
@@ -236,7 +214,8 @@ def load_knowledge(
         reused.update((previous.digests[t], previous.topics[t]) for t in previous.digests)
     strings: dict[str, str] = {}
     with paused_gc():
-        return checked_base(folder, [read_file(path, reused, strings) for path in files])
+        reads = [read_file(path, reused, strings) for path in files]
+        return checked_base(folder, reads, previous)
 
 
 # one file read: its name as shown in messages, its digest, its topic or its problems
@@ -255,8 +234,11 @@ def read_file(path: Path, known: Mapping[str, Topic], strings: dict[str, str]) -
     return shown, key, topic, problems
 
 
-def checked_base(folder: Path, reads: list[FileRead]) -> KnowledgeBase:
-    """The fact base of the files read, in name order, after the checks across files."""
+def checked_base(
+    folder: Path, reads: list[FileRead], previous: KnowledgeBase | None = None
+) -> KnowledgeBase:
+    """The fact base of the files read, in name order, after the checks across files.
+    The warnings of a file `previous` read with the same bytes are its."""
     problems: list[str] = []
     topics: dict[str, tuple[Topic, str]] = {}
     digests: dict[str, str] = {}
@@ -287,8 +269,17 @@ def checked_base(folder: Path, reads: list[FileRead]) -> KnowledgeBase:
     if problems:
         raise KnowledgeError("\n".join(problems))
     ordered = sorted(topics.values(), key=lambda pair: (pair[0].order, pair[0].id))
-    warnings = [w for topic, shown in ordered for w in _translation_warnings(topic, shown)]
-    return KnowledgeBase({t.id: t for t, _ in ordered}, tuple(warnings), folder, digests)
+    kept = previous.file_warnings if previous is not None else {}
+    file_warnings = {}
+    for topic, shown in ordered:
+        key = digests[topic.id]
+        known = kept.get(shown)
+        found = known[1] if known is not None and known[0] == key else None
+        if found is None:
+            found = tuple(_translation_warnings(topic, shown))
+        file_warnings[shown] = (key, found)
+    warnings = tuple(w for _, found in file_warnings.values() for w in found)
+    return KnowledgeBase({t.id: t for t, _ in ordered}, warnings, folder, digests, file_warnings)
 
 
 def _texts(topic: Topic) -> list[tuple[str, Localized]]:

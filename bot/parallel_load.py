@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
-from .fact_details import fact_alone, topic_events
+from .fact_details import FactAlone, fact_alone, topic_events
 from .index import TopicShare, share_builder
 from .lexicon import Lexicon
 from .loader import (
@@ -43,7 +43,7 @@ class Built(NamedTuple):
     facts says alone (fact_details.fact_alone, by fact id) and the events its facts name."""
 
     shares: Shares
-    facts: dict[str, tuple[bool, str | None]]
+    facts: dict[str, FactAlone]
     events: dict[str, frozenset[str]]  # by topic id: fact_details.topic_events
 
 

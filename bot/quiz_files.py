@@ -20,9 +20,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .loader import KnowledgeBase, _format_loc, _line_of, parse_yaml
+from .loader import KnowledgeBase, _format_loc, _line_of
 from .quiz import QuizBank, QuizEntry, usable_entries
 from .schema import STRICT
+from .yaml_reader import parse_yaml
 
 log = logging.getLogger(__name__)
 
