@@ -8,13 +8,14 @@ over facts in Python.
 from __future__ import annotations
 
 import struct
+import sys
 from array import array
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress, filterfalse, pairwise, repeat
-from operator import getitem, is_, itemgetter, mul, truediv
+from operator import ge, getitem, is_, itemgetter, mul, or_, truediv
 
 from .lexicon import Lexicon, load_lexicon
 from .loader import KnowledgeBase, paused_gc
@@ -318,6 +319,11 @@ class Index:
     # Kazakh words as skeletons (text.kazakh_skeleton) -> term: Kazakh typed in Latin letters
     skeletons: dict[str, str] = field(default_factory=dict)
     skeletons_by_initial: dict[str, list[str]] = field(default_factory=dict)
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled without the look-ups answered so far: the engine cache is read at every
+        start, and they are quickly found again."""
+        return {**vars(self), "cache": {}}
 
     @property
     def topic_terms(self) -> Mapping[str, Mapping[str, float]]:
@@ -809,37 +815,68 @@ def _spliced(
 def _merge(lexicon: Lexicon, shares: dict[str, TopicShare]) -> Index:
     """The index over the topics' shares: every term's postings side by side in flat arrays.
 
-    Each step is one call into C over all postings (a sort, maps, sums of slices), so
-    merging a large fact base's shares costs a fraction of building one share per topic.
+    Each step is one call into C over all postings (a sort of plain ints, maps, sums of
+    slices), so merging a large fact base's shares costs a fraction of building one share
+    per topic.
     """
     index = Index(lexicon, shares, list(shares))
     index.topic_numbers = dict(zip(index.topic_ids, range(len(shares)), strict=True))
-    numbers, weights = array("I"), array("d")
     for number, share in enumerate(shares.values()):
         for position, fact in enumerate(share.topic.facts):
             index.fact_places[fact.id] = number << _FACT_BITS | position
-        numbers.extend(repeat(number, len(share.terms)))
-        weights.extend(share.topic_weights())
+    # how many topics use each term, in order of first use: the shares' sorted runs, which
+    # sort faster than a set's order. A term's number is its place among the sorted terms.
     every = list(chain.from_iterable(share.terms for share in shares.values()))
-    terms = sorted(set(every))  # a term's number is its place among them
+    uses = Counter(every)
+    terms = sorted(uses)
     index.terms = tuple(terms)
-    ids = list(map(dict(zip(terms, range(len(terms)), strict=True)).__getitem__, every))
-    # postings grouped by term; the sort is stable, so each term's topics stay in order
-    order = sorted(range(len(ids)), key=ids.__getitem__)
-    sizes = list(map(Counter(ids).__getitem__, range(len(terms))))
+    sizes = list(map(uses.__getitem__, terms))
     index.offsets.extend(accumulate(sizes))
     offsets = index.offsets
-    index.topics = _compact(map(numbers.__getitem__, order))
-    values = list(map(weights.__getitem__, order))
+    # a posting is one int: (term number, topic number, code of its weight) side by side, the
+    # code in its lowest byte and the topic in the next `width` bytes. Sorting those plain
+    # ints groups the postings by term, each term's topics in order; the topics and codes
+    # are then copied out of their bytes at once.
+    table = sorted({weight for share in shares.values() for weight in share.weight_table})
+    assert len(table) <= 1 << 8  # the few weights there are: see TOPIC_WEIGHTS, FACT_WEIGHTS
+    width = 2 if len(shares) <= 1 << 16 else 4  # bytes of a topic number
+    lows = []  # topic number and weight code of each posting, topic by topic
+    for number, share in enumerate(shares.values()):
+        codes = [number << 8 | table.index(weight) for weight in share.weight_table]
+        lows += map(codes.__getitem__, share.weights)
+    step = 1 << 8 + 8 * width
+    # each term's count, no longer needed, becomes its high bits in a posting (dict.update:
+    # Counter.update would add them)
+    dict.update(uses, zip(terms, range(0, len(terms) * step, step), strict=True))
+    postings = list(map(or_, map(uses.__getitem__, every), lows))
+    del every, lows, uses
+    postings.sort()
+    packed = array("Q", postings)
+    del postings
+    if sys.byteorder == "big":
+        packed.byteswap()  # the bytes of each posting read from the lowest
+    raw = memoryview(packed).cast("B")
+    topic_bytes = bytearray(len(packed) * width)
+    for k in range(width):
+        topic_bytes[k::width] = raw[1 + k :: 8]
+    topics = array("H" if width == 2 else "I", topic_bytes)
+    if sys.byteorder == "big":
+        topics.byteswap()
+    if max(topics, default=0) < 1 << 4 * width:  # fits a narrower array (as _compact makes)
+        topics = _compact(topics)
+    index.topics = topics
+    values = list(map(table.__getitem__, raw[::8]))
+    del raw, packed, topic_bytes
     totals = map(sum, map(values.__getitem__, map(slice, offsets[:-1], offsets[1:])))
     per_posting = chain.from_iterable(map(repeat, totals, sizes))
     shares_of_term = list(map(truediv, map(mul, values, values), per_posting))
     # a word spread over hundreds of topics says next to nothing for each: leave it out,
     # so that answering never walks long postings
-    kept = [i for i, share_of_term in enumerate(shares_of_term) if share_of_term >= MIN_EVIDENCE]
-    index.evidence_topics = _compact(map(index.topics.__getitem__, kept))
-    index.evidence = array("d", map(shares_of_term.__getitem__, kept))
-    index.evidence_offsets = array("I", map(bisect_left, repeat(kept), offsets))
+    strong = list(map(ge, shares_of_term, repeat(MIN_EVIDENCE)))
+    index.evidence_topics = _compact(compress(index.topics, strong))
+    index.evidence = array("d", compress(shares_of_term, strong))
+    kept_before = list(accumulate(strong, initial=0))  # how many postings before each are kept
+    index.evidence_offsets = array("I", map(kept_before.__getitem__, offsets))
     _add_surfaces(index, shares)
     return index
 

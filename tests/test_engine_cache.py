@@ -178,3 +178,12 @@ def test_a_shared_temporary_folder_is_never_used(knowledge: Path, tmp_path: Path
     assert engine_cache.private_folder(shared) is None
     assert load_engine(knowledge, shared).answer("syria").topic == "syria"
     assert not list(shared.glob("engine-*"))
+
+
+def test_the_kept_index_leaves_its_look_ups_behind(knowledge: Path) -> None:
+    engine = engine_cache.Engine.load(knowledge)
+    assert engine.index.resolve("syria") is not None and engine.index.cache
+    kept = pickle.loads(pickle.dumps(engine, protocol=pickle.HIGHEST_PROTOCOL))
+    assert kept.index.cache == {} and engine.index.cache  # the live engine keeps its own
+    for question in ("When did Astana host the Syria talks?", "sammity v minske", "UNSC 2017"):
+        assert kept.answer(question) == engine.answer(question)

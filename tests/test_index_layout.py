@@ -4,12 +4,16 @@ fresh build gives, so reloading one file never changes an answer."""
 from __future__ import annotations
 
 import shutil
+from array import array
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from benchmarks.synthetic import generate
 from bot.engine import Engine
-from bot.index import Index, _merge
+from bot.index import MIN_EVIDENCE, Index, TopicShare, _compact, _merge
+from bot.lexicon import load_lexicon
 from bot.loader import DEFAULT_KNOWLEDGE_DIR
 
 
@@ -74,3 +78,89 @@ def test_a_term_no_topic_uses_any_more_is_gone(knowledge: Path) -> None:
     assert patched.index.resolve("quokka") is None
     assert not any("quokka" in term for term in patched.index.topic_terms)
     assert _contents(patched.index) == _contents(_merge(patched.lexicon, patched.index.shares))
+
+
+def _merged_plainly(shares: dict) -> dict:
+    """The flat arrays of _merge, computed the plain way: a dict of postings per term,
+    filled topic by topic."""
+    postings: dict[str, list[tuple[int, float]]] = {}
+    for number, share in enumerate(shares.values()):
+        for term, weight in zip(share.terms, share.topic_weights(), strict=True):
+            postings.setdefault(term, []).append((number, weight))
+    terms = sorted(postings)
+    offsets, topics, evidence_offsets, evidence_topics, evidence = [0], [], [0], [], []
+    for term in terms:
+        total = sum(weight for _, weight in postings[term])
+        for number, weight in postings[term]:
+            topics.append(number)
+            if weight * weight / total >= MIN_EVIDENCE:
+                evidence_topics.append(number)
+                evidence.append(weight * weight / total)
+        offsets.append(len(topics))
+        evidence_offsets.append(len(evidence))
+    surfaces: dict[str, str] = {}
+    for share in shares.values():
+        written = share.surface_words.split("\n") if len(share.surface_terms) else []
+        for word, position in zip(written, share.surface_terms, strict=True):
+            surfaces.setdefault(word, share.terms[position])
+    return {
+        "terms": tuple(terms),
+        "offsets": offsets,
+        "topics": topics,
+        "evidence_offsets": evidence_offsets,
+        "evidence_topics": evidence_topics,
+        "evidence": evidence,
+        "surfaces": list(surfaces.items()),
+    }
+
+
+@pytest.mark.parametrize("base", ["shipped", "synthetic"])
+def test_merged_arrays_are_those_of_a_plain_build(base: str, tmp_path: Path) -> None:
+    folder = DEFAULT_KNOWLEDGE_DIR
+    if base == "synthetic":  # many topics: terms shared by many, others by one
+        folder = tmp_path / "kb"
+        generate(folder, 300)
+    shares = Engine.load(folder).index.shares
+    index = _merge(load_lexicon(), shares)
+    merged = {
+        "terms": index.terms,
+        "offsets": list(index.offsets),
+        "topics": list(index.topics),
+        "evidence_offsets": list(index.evidence_offsets),
+        "evidence_topics": list(index.evidence_topics),
+        "evidence": list(index.evidence),
+        "surfaces": list(index.surfaces.items()),
+    }
+    assert merged == _merged_plainly(shares)
+    assert index.topics.typecode == _compact(index.topics).typecode  # the smallest that holds
+
+
+def test_more_topics_than_two_bytes_number(tmp_path: Path) -> None:
+    """Past 65,536 topics a topic number takes four bytes of a posting: merged alike."""
+    topic = Engine.load(DEFAULT_KNOWLEDGE_DIR).kb.topics["iran"]
+    empty = array("B")
+    shares = {
+        f"t{n}": TopicShare(
+            topic=topic if n == 0 else replace(topic, id=f"t{n}", facts=topic.facts[:1]),
+            terms=("shared", f"term{n % 1000:03}"),
+            weight_table=(0.5, 1.0),
+            weights=array("B", [n % 2, 1]),
+            counts=array("B", [0, 0]),
+            fact_offsets=array("B", [0, 0]),
+            fact_terms=empty,
+            fact_weights=empty,
+            surface_words=f"word{n % 7}",
+            surface_terms=array("B", [1]),
+            skeleton_words="",
+            skeleton_terms=empty,
+        )
+        for n in range((1 << 16) + 3)
+    }
+    index = _merge(load_lexicon(), shares)
+    assert index.topics.typecode == "I" and max(index.topics) == (1 << 16) + 2
+    plain = _merged_plainly(shares)
+    assert index.terms == plain["terms"]
+    assert list(index.offsets) == plain["offsets"] and list(index.topics) == plain["topics"]
+    assert list(index.evidence_topics) == plain["evidence_topics"]
+    assert list(index.evidence) == plain["evidence"]
+    assert list(index.surfaces.items()) == plain["surfaces"]
