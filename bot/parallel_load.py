@@ -38,9 +38,9 @@ log = logging.getLogger(__name__)
 
 PARALLEL_FROM = 50  # topic files: below, one process reads them all
 # the child's part of the files: a little less than half, as a forked process reads a file
-# about 4% slower (it copies the pages it shares with the parent as it writes to them); the
-# pickling of its results and their unpickling then end about together
-CHILD_SHARE = 0.49
+# a few percent slower (it copies the pages it shares with the parent as it writes to them):
+# both halves then end about together, and the pickling and unpickling run side by side
+CHILD_SHARE = 0.48
 
 PIPE_SIZE = 1 << 20  # bytes: the most a user's pipe may hold by default on Linux
 
