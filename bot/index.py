@@ -23,7 +23,6 @@ from operator import (
     mul,
     not_,
     or_,
-    sub,
 )
 
 from .lexicon import Lexicon, load_lexicon
@@ -939,48 +938,68 @@ def _add_evidence(index: Index, table: list[float], codes: bytes, firsts: bytes)
     hundreds of topics says next to nothing for each: it is left out there, so that
     answering never walks long postings.
 
-    Most terms (pairs above all) are one topic's: their one posting says its weight
-    (w * w / w), taken in bulk. Only the others are summed, one term at a time; a term's
-    postings have a few weights only, so each one's share is worked out once."""
+    Most terms (pairs above all) are one topic's: their one posting says w * w / w, all
+    of them at once. Only the others are summed, one term at a time; a term's postings
+    have a few weights only, so each one's share is worked out once."""
     offsets, topics = index.offsets, index.topics
     alone = [weight * weight / weight for weight in table]
-    # where a term of several postings starts: a first posting followed by another
-    several = b"\x01\x00" if all(share >= MIN_EVIDENCE for share in alone) else b"\x01"
-    evidence: list[float] = []
-    kept = array(topics.typecode)
-    dropped: list[tuple[int, int]] = []  # (a term's first posting, how many are left out)
-    done = 0  # postings dealt with
+    evidence = list(map(alone.__getitem__, codes))
+    # where a term of several postings starts: a first posting followed by another (with
+    # weights so light that one alone says too little, every term: see TOPIC_WEIGHTS)
+    several = b"\x01\x00" if min(alone, default=1) >= MIN_EVIDENCE else b"\x01"
+    # postings of a term, which of them are kept (None: none)
+    weak: list[tuple[int, int, list[bool] | None]] = []
     lo = firsts.find(several)
     while lo >= 0:
         hi = firsts.find(1, lo + 1)
         hi = len(firsts) if hi < 0 else hi
-        evidence += map(alone.__getitem__, codes[done:lo])
-        kept += topics[done:lo]
         own = codes[lo:hi]
         total = sum(map(table.__getitem__, own))
         shares_of_term = [weight * weight / total for weight in table]
-        if min(map(shares_of_term.__getitem__, set(own))) >= MIN_EVIDENCE:
-            evidence += map(shares_of_term.__getitem__, own)
-            kept += topics[lo:hi]
-        else:
+        evidence[lo:hi] = map(shares_of_term.__getitem__, own)
+        present = set(own)
+        if min(map(shares_of_term.__getitem__, present)) < MIN_EVIDENCE:
             strong = [share >= MIN_EVIDENCE for share in shares_of_term]
-            keep = list(map(strong.__getitem__, own))
-            evidence += compress(map(shares_of_term.__getitem__, own), keep)
-            kept.extend(compress(topics[lo:hi], keep))
-            dropped.append((lo, keep.count(False)))
-        done = hi
+            # mostly a word of hundreds of topics, none of them kept
+            keep = (
+                list(map(strong.__getitem__, own))
+                if any(map(strong.__getitem__, present))
+                else None
+            )
+            weak.append((lo, hi, keep))
         lo = firsts.find(several, hi)
-    evidence += map(alone.__getitem__, codes[done:])
-    kept += topics[done:]
-    index.evidence = array("d", evidence)
-    index.evidence_topics = _narrowed(kept)
-    # a term's evidence starts where its postings do, less those left out before it
     index.evidence_offsets = evidence_offsets = array("I", offsets)
-    left_out = 0
-    bounds = [bisect_left(offsets, first) + 1 for first, _ in dropped] + [len(offsets)]
-    for (_, left), (start, end) in zip(dropped, pairwise(bounds), strict=True):
-        left_out += left
-        evidence_offsets[start:end] = array("I", map(sub, offsets[start:end], repeat(left_out)))
+    if not weak:
+        index.evidence = array("d", evidence)
+        index.evidence_topics = array(topics.typecode, topics)
+        return
+    kept: list[float] = []
+    kept_topics = array(topics.typecode)
+    # a term's evidence starts where its postings do, less those left out before it: the
+    # numbers to take off, lane by lane (one run for the terms between two weak ones)
+    lane = evidence_offsets.itemsize
+    less = [bytes(lane * (bisect_left(offsets, weak[0][0]) + 1))]
+    done = left_out = 0  # postings dealt with, and left out
+    for (lo, hi, keep), (following, _, _) in pairwise([*weak, (len(firsts), 0, None)]):
+        kept += evidence[done:lo]
+        kept_topics += topics[done:lo]
+        if keep is None:
+            left_out += hi - lo
+        else:
+            kept += compress(evidence[lo:hi], keep)
+            kept_topics.extend(compress(topics[lo:hi], keep))
+            left_out += keep.count(False)
+        done = hi
+        terms = bisect_left(offsets, following) - bisect_left(offsets, lo)
+        less.append(left_out.to_bytes(lane, sys.byteorder) * terms)
+    kept += evidence[done:]
+    kept_topics += topics[done:]
+    index.evidence = array("d", kept)
+    index.evidence_topics = _narrowed(kept_topics)
+    # as one subtraction of big ints: no lane borrows, none is less than what it loses
+    found = int.from_bytes(evidence_offsets, sys.byteorder)
+    found -= int.from_bytes(b"".join(less), sys.byteorder)
+    index.evidence_offsets = array("I", found.to_bytes(len(evidence_offsets) * lane, sys.byteorder))
 
 
 def _narrowed(numbers: array) -> array:
