@@ -17,12 +17,14 @@ from dataclasses import dataclass, field
 from itertools import chain, compress, count, filterfalse, pairwise, repeat
 from operator import (
     attrgetter,
+    ge,
     getitem,
     is_,
     itemgetter,
     mul,
     not_,
     or_,
+    truediv,
 )
 
 from .lexicon import Lexicon, load_lexicon
@@ -768,13 +770,15 @@ def _patch(previous: Index, shares: dict[str, TopicShare], changed: list[str]) -
         for position, fact in enumerate(share.topic.facts):
             index.fact_places[fact.id] = number << _FACT_BITS | position
         affected.update((term, {}) for term in share.terms)
+    old = list(previous.shares.values())  # by topic number
     for term, postings in affected.items():
         i = previous.term_id(term)
         if i >= 0:
             for number in previous.topics[previous.offsets[i] : previous.offsets[i + 1]]:
-                if number not in numbers:
-                    share = previous.shares[previous.topic_ids[number]]
-                    postings[number] = share.weight(term)  # type: ignore[assignment]
+                if number not in numbers:  # the share has the term: its weight there
+                    share = old[number]
+                    code = share.weights[bisect_left(share.terms, term)]
+                    postings[number] = share.weight_table[code]
     for number, topic in numbers.items():
         share = shares[topic]
         for term, weight in zip(share.terms, share.topic_weights(), strict=True):
@@ -782,10 +786,20 @@ def _patch(previous: Index, shares: dict[str, TopicShare], changed: list[str]) -
     rows, evidence = [], []  # in term order: (term, its postings), None when no topic uses it
     for term in sorted(affected):
         items = sorted(affected[term].items())
-        total = sum(weight for _, weight in items)
         rows.append((term, items or None))
-        kept = [(n, w * w / total) for n, w in items if w * w / total >= MIN_EVIDENCE]
-        evidence.append((term, kept if items else None))
+        if not items:
+            evidence.append((term, None))
+            continue
+        weights = list(map(itemgetter(1), items))
+        total = sum(weights)
+        shares_of_term = list(map(truediv, map(mul, weights, weights), repeat(total)))
+        strong = map(ge, shares_of_term, repeat(MIN_EVIDENCE))
+        evidence.append(
+            (
+                term,
+                list(compress(zip(map(itemgetter(0), items), shares_of_term, strict=True), strong)),
+            )
+        )
     terms, index.offsets, index.topics, _ = _spliced(
         previous.terms, previous.offsets, previous.topics, None, rows
     )
@@ -819,18 +833,26 @@ def _spliced(
             new_keys += keys[lo:hi]
             if values is not None:
                 new_values += values[lo:hi]
-            new_offsets.extend([offset + shift for offset in offsets[start + 1 : stop + 1]])
+            new_offsets += _shifted(offsets[start + 1 : stop + 1], shift)
         if term is None:
             break
         start = stop + 1 if stop < len(terms) and terms[stop] == term else stop
         if items is not None:
             new_terms.append(term)
-            for key, value in items:
-                new_keys.append(key)
-                if values is not None:
-                    new_values.append(value)
+            new_keys.extend(map(itemgetter(0), items))
+            if values is not None:
+                new_values.extend(map(itemgetter(1), items))
             new_offsets.append(len(new_keys))
     return new_terms, new_offsets, new_keys, new_values
+
+
+def _shifted(numbers: array, by: int) -> array:
+    """The numbers plus `by` (none ends below 0 or above its type), as one addition of big
+    ints, a lane per number: no lane carries."""
+    lane, order = numbers.itemsize, sys.byteorder
+    ones = int.from_bytes((1).to_bytes(lane, order) * len(numbers), order)
+    found = int.from_bytes(numbers, order) + by * ones
+    return array(numbers.typecode, found.to_bytes(len(numbers) * lane, order))
 
 
 def _merge(lexicon: Lexicon, shares: dict[str, TopicShare]) -> Index:
