@@ -907,7 +907,8 @@ class _Lanes:
     with no int object per posting."""
 
     def __init__(self, numbers: list[int], above: int) -> None:
-        self.size = 4 if above < 1 << 31 else 8  # bytes of a lane: room for a carry bit
+        assert above < 1 << 63  # a bit of each lane left for a carry (see changes)
+        self.size = 4 if above < 1 << 31 else 8  # bytes of a lane
         packed = array("I" if self.size == 4 else "Q", numbers)
         if sys.byteorder == "big":
             packed.byteswap()
