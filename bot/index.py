@@ -884,7 +884,7 @@ def _merge(lexicon: Lexicon, shares: dict[str, TopicShare]) -> Index:
     for number, share in enumerate(shares.values()):
         codes = [number << code_bits | table.index(weight) for weight in share.weight_table]
         postings += map(
-            or_, map(numbers.__getitem__, share.terms), map(codes.__getitem__, share.weights)
+            or_, _looked_up(numbers, share.terms), map(codes.__getitem__, share.weights)
         )
     del numbers
     postings.sort()
@@ -899,6 +899,11 @@ def _merge(lexicon: Lexicon, shares: dict[str, TopicShare]) -> Index:
     _add_evidence(index, table, codes, firsts)
     _add_surfaces(index, shares)
     return index
+
+
+def _looked_up(table: Mapping[str, int], keys: tuple[str, ...]) -> Iterable[int]:
+    """table[key] for each key, all in one call into C (faster than a map over them)."""
+    return itemgetter(*keys)(table) if len(keys) > 1 else map(table.__getitem__, keys)
 
 
 class _Lanes:
