@@ -104,12 +104,13 @@ def dump(file: IO[bytes], parts: Iterable[object], classes: Iterable[type]) -> N
 class Loader:
     """Reads back what `dump` wrote: the parts, then (`finish`) their instances' fields.
 
-    Until `finish`, the instances of the column classes in the parts are bare."""
+    Until `finish`, the instances of the column classes in the parts are bare: they must
+    not be keys of a dict or members of a set there (hashing one would fail)."""
 
     def __init__(self, file: IO[bytes]) -> None:
         buffers, sizes = _HEADER.unpack(file.read(_HEADER.size))
         end = os.fstat(file.fileno()).st_size
-        if not file.tell() <= buffers <= sizes <= end:
+        if not file.tell() <= buffers <= sizes <= end or (end - sizes) % 8:
             raise pickle.UnpicklingError("not a column pickle")
         table = array("Q", os.pread(file.fileno(), end - sizes, sizes))
         self._unpickler = pickle.Unpickler(file, buffers=_read_buffers(file, buffers, table))
@@ -135,6 +136,8 @@ def _read_buffers(file: IO[bytes], start: int, sizes: array) -> Iterator[memoryv
             more = os.pread(fd, max(size - len(pending), _CHUNK), start)
             start += len(more)
             pending = memoryview(bytes(pending) + more)
+            if size > len(pending):
+                raise pickle.UnpicklingError("the arrays' bytes are cut short")
         yield pending[:size]
         pending = pending[size:]
 

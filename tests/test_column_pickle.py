@@ -65,3 +65,16 @@ def test_a_file_of_another_kind_is_refused(tmp_path: Path) -> None:
     path.write_bytes(pickle.dumps("a plain pickle") * 3)
     with path.open("rb") as file, pytest.raises(pickle.UnpicklingError):
         column_pickle.Loader(file)
+
+
+def test_a_file_cut_short_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "kept.pickle"
+    with path.open("wb") as file:
+        column_pickle.dump(file, [[array("I", range(1000))]], COLUMNS)
+    whole = path.read_bytes()
+    for cut in (4, 8, 4000):
+        path.write_bytes(whole[:-cut])
+        with path.open("rb") as file, pytest.raises(pickle.UnpicklingError):
+            loader = column_pickle.Loader(file)
+            loader.load()
+            loader.finish()
