@@ -11,11 +11,21 @@ import struct
 import sys
 from array import array
 from bisect import bisect_left
-from collections import Counter
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import accumulate, chain, compress, filterfalse, pairwise, repeat
-from operator import ge, getitem, is_, itemgetter, mul, or_, truediv
+from itertools import chain, compress, count, filterfalse, pairwise, repeat
+from operator import (
+    attrgetter,
+    ge,
+    getitem,
+    is_,
+    itemgetter,
+    mul,
+    not_,
+    or_,
+    truediv,
+)
 
 from .lexicon import Lexicon, load_lexicon
 from .loader import KnowledgeBase, paused_gc
@@ -55,6 +65,7 @@ def pair_term(first: str, second: str) -> str:
 
 _join_pair = "|".join  # pair_term over a (first, second) tuple, at C speed for indexing
 _FACT_BITS = 20  # a fact's place: its topic's number, then its position among the topic's facts
+_fact_id = attrgetter("id")
 
 
 @dataclass(frozen=True)
@@ -280,8 +291,8 @@ class _FactCounts(Mapping[tuple[str, str], int]):
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
         for topic, share in self._index.shares.items():
-            for term, count in zip(share.terms, share.counts, strict=True):
-                if count:
+            for term, uses in zip(share.terms, share.counts, strict=True):
+                if uses:
                     yield term, topic
 
     def __len__(self) -> int:
@@ -564,13 +575,23 @@ class _WordTerms(dict[str, str | None]):
         return term
 
 
-class _KazakhForms(dict[str, tuple[str, str]]):
+class _KazakhForms(dict[str, tuple[str, int, str, int]]):
     """Kazakh word -> itself and as typed without Kazakh letters; its skeleton and the
-    skeleton's stem (text.skeleton_stems): each two one line apart, on demand."""
+    skeleton's stem (text.skeleton_stems): each one a line, the second only when it differs
+    (the first is the one found), with how many lines, on demand."""
 
-    def __missing__(self, word: str) -> tuple[str, str]:
+    def __missing__(self, word: str) -> tuple[str, int, str, int]:
         forms = skeleton_stems(kazakh_skeleton(word))
-        found = self[word] = (f"{word}\n{fold_kazakh(word)}", f"{forms[0]}\n{forms[-1]}")
+        written, skeletons = (
+            dict.fromkeys((word, fold_kazakh(word))),
+            dict.fromkeys((forms[0], forms[-1])),
+        )
+        found = self[word] = (
+            "\n".join(written),
+            len(written),
+            "\n".join(skeletons),
+            len(skeletons),
+        )
         return found
 
 
@@ -664,10 +685,12 @@ class _Builder:
             units, found, found_terms = parts.written(lang, texts, self.word_terms[lang])
             if LANGS[lang] == "kk":
                 forms = list(map(self.kazakh.__getitem__, found))
-                twice = list(zip(found_terms, found_terms, strict=True))
-                written += zip(units, map(itemgetter(0), forms), twice, strict=True)
-                skeletons = "\n".join(map(itemgetter(1), forms))
-                skeleton_terms = list(chain.from_iterable(twice))
+                alone = list(zip(found_terms, strict=True))  # each line's term, as many times
+                lines = map(mul, alone, map(itemgetter(1), forms))
+                written += zip(units, map(itemgetter(0), forms), lines, strict=True)
+                skeletons = "\n".join(map(itemgetter(2), forms))
+                lines = map(mul, alone, map(itemgetter(3), forms))
+                skeleton_terms = list(chain.from_iterable(lines))
             else:
                 written += zip(units, found, zip(found_terms, strict=True), strict=True)
         written.sort(key=itemgetter(0))  # stable: in a unit, languages in LANGS order
@@ -747,13 +770,15 @@ def _patch(previous: Index, shares: dict[str, TopicShare], changed: list[str]) -
         for position, fact in enumerate(share.topic.facts):
             index.fact_places[fact.id] = number << _FACT_BITS | position
         affected.update((term, {}) for term in share.terms)
+    old = list(previous.shares.values())  # by topic number
     for term, postings in affected.items():
         i = previous.term_id(term)
         if i >= 0:
             for number in previous.topics[previous.offsets[i] : previous.offsets[i + 1]]:
-                if number not in numbers:
-                    share = previous.shares[previous.topic_ids[number]]
-                    postings[number] = share.weight(term)  # type: ignore[assignment]
+                if number not in numbers:  # the share has the term: its weight there
+                    share = old[number]
+                    code = share.weights[bisect_left(share.terms, term)]
+                    postings[number] = share.weight_table[code]
     for number, topic in numbers.items():
         share = shares[topic]
         for term, weight in zip(share.terms, share.topic_weights(), strict=True):
@@ -761,10 +786,20 @@ def _patch(previous: Index, shares: dict[str, TopicShare], changed: list[str]) -
     rows, evidence = [], []  # in term order: (term, its postings), None when no topic uses it
     for term in sorted(affected):
         items = sorted(affected[term].items())
-        total = sum(weight for _, weight in items)
         rows.append((term, items or None))
-        kept = [(n, w * w / total) for n, w in items if w * w / total >= MIN_EVIDENCE]
-        evidence.append((term, kept if items else None))
+        if not items:
+            evidence.append((term, None))
+            continue
+        weights = list(map(itemgetter(1), items))
+        total = sum(weights)
+        shares_of_term = list(map(truediv, map(mul, weights, weights), repeat(total)))
+        strong = map(ge, shares_of_term, repeat(MIN_EVIDENCE))
+        evidence.append(
+            (
+                term,
+                list(compress(zip(map(itemgetter(0), items), shares_of_term, strict=True), strong)),
+            )
+        )
     terms, index.offsets, index.topics, _ = _spliced(
         previous.terms, previous.offsets, previous.topics, None, rows
     )
@@ -798,87 +833,217 @@ def _spliced(
             new_keys += keys[lo:hi]
             if values is not None:
                 new_values += values[lo:hi]
-            new_offsets.extend([offset + shift for offset in offsets[start + 1 : stop + 1]])
+            new_offsets += _shifted(offsets[start + 1 : stop + 1], shift)
         if term is None:
             break
         start = stop + 1 if stop < len(terms) and terms[stop] == term else stop
         if items is not None:
             new_terms.append(term)
-            for key, value in items:
-                new_keys.append(key)
-                if values is not None:
-                    new_values.append(value)
+            new_keys.extend(map(itemgetter(0), items))
+            if values is not None:
+                new_values.extend(map(itemgetter(1), items))
             new_offsets.append(len(new_keys))
     return new_terms, new_offsets, new_keys, new_values
+
+
+def _shifted(numbers: array, by: int) -> array:
+    """The numbers plus `by` (none ends below 0 or above its type), as one addition of big
+    ints, a lane per number: no lane carries."""
+    lane, order = numbers.itemsize, sys.byteorder
+    ones = int.from_bytes((1).to_bytes(lane, order) * len(numbers), order)
+    found = int.from_bytes(numbers, order) + by * ones
+    return array(numbers.typecode, found.to_bytes(len(numbers) * lane, order))
 
 
 def _merge(lexicon: Lexicon, shares: dict[str, TopicShare]) -> Index:
     """The index over the topics' shares: every term's postings side by side in flat arrays.
 
-    Each step is one call into C over all postings (a sort of plain ints, maps, sums of
-    slices), so merging a large fact base's shares costs a fraction of building one share
-    per topic.
+    Each step is one call into C over all postings (a sort of plain ints, maps, operations
+    on the whole packed array as one big int), so merging a large fact base's shares costs
+    a fraction of building one share per topic.
     """
     index = Index(lexicon, shares, list(shares))
     index.topic_numbers = dict(zip(index.topic_ids, range(len(shares)), strict=True))
     for number, share in enumerate(shares.values()):
-        for position, fact in enumerate(share.topic.facts):
-            index.fact_places[fact.id] = number << _FACT_BITS | position
-    # how many topics use each term, in order of first use: the shares' sorted runs, which
-    # sort faster than a set's order. A term's number is its place among the sorted terms.
-    every = list(chain.from_iterable(share.terms for share in shares.values()))
-    uses = Counter(every)
-    terms = sorted(uses)
+        first, facts = number << _FACT_BITS, share.topic.facts
+        index.fact_places.update(zip(map(_fact_id, facts), count(first)))
+    # every term once, in order of first use (the shares' sorted runs: they sort faster
+    # than a set's order); a term's number is its place among them sorted
+    numbers = dict.fromkeys(chain.from_iterable(share.terms for share in shares.values()))
+    terms = sorted(numbers)
     index.terms = tuple(terms)
-    sizes = list(map(uses.__getitem__, terms))
-    index.offsets.extend(accumulate(sizes))
-    offsets = index.offsets
-    # a posting is one int: (term number, topic number, code of its weight) side by side, the
-    # code in its lowest byte and the topic in the next `width` bytes. Sorting those plain
-    # ints groups the postings by term, each term's topics in order; the topics and codes
-    # are then copied out of their bytes at once.
+    # a posting is one int: its term's number, its topic's and the code of its weight (its
+    # place in `table`), bits side by side. Sorting those plain ints groups the postings by
+    # term, each term's topics in order (a base of a thousand topics keeps them under 2**30,
+    # which Python sorts fastest).
     table = sorted({weight for share in shares.values() for weight in share.weight_table})
-    assert len(table) <= 1 << 8  # the few weights there are: see TOPIC_WEIGHTS, FACT_WEIGHTS
-    width = 2 if len(shares) <= 1 << 16 else 4  # bytes of a topic number
-    lows = []  # topic number and weight code of each posting, topic by topic
+    code_bits = max(1, (len(table) - 1).bit_length())
+    low_bits = code_bits + (len(shares) - 1).bit_length()
+    dict.update(numbers, zip(terms, range(0, len(terms) << low_bits, 1 << low_bits), strict=True))
+    postings: list[int] = []
     for number, share in enumerate(shares.values()):
-        codes = [number << 8 | table.index(weight) for weight in share.weight_table]
-        lows += map(codes.__getitem__, share.weights)
-    step = 1 << 8 + 8 * width
-    # each term's count, no longer needed, becomes its high bits in a posting (dict.update:
-    # Counter.update would add them)
-    dict.update(uses, zip(terms, range(0, len(terms) * step, step), strict=True))
-    postings = list(map(or_, map(uses.__getitem__, every), lows))
-    del every, lows, uses
+        codes = [number << code_bits | table.index(weight) for weight in share.weight_table]
+        postings += map(
+            or_, _looked_up(numbers, share.terms), map(codes.__getitem__, share.weights)
+        )
+    del numbers
     postings.sort()
-    packed = array("Q", postings)
+    lanes = _Lanes(postings, len(terms) << low_bits)
     del postings
-    if sys.byteorder == "big":
-        packed.byteswap()  # the bytes of each posting read from the lowest
-    raw = memoryview(packed).cast("B")
-    topic_bytes = bytearray(len(packed) * width)
-    for k in range(width):
-        topic_bytes[k::width] = raw[1 + k :: 8]
-    topics = array("H" if width == 2 else "I", topic_bytes)
-    if sys.byteorder == "big":
-        topics.byteswap()
-    if max(topics, default=0) < 1 << 4 * width:  # fits a narrower array (as _compact makes)
-        topics = _compact(topics)
-    index.topics = topics
-    values = list(map(table.__getitem__, raw[::8]))
-    del raw, packed, topic_bytes
-    totals = map(sum, map(values.__getitem__, map(slice, offsets[:-1], offsets[1:])))
-    per_posting = chain.from_iterable(map(repeat, totals, sizes))
-    shares_of_term = list(map(truediv, map(mul, values, values), per_posting))
-    # a word spread over hundreds of topics says next to nothing for each: leave it out,
-    # so that answering never walks long postings
-    strong = list(map(ge, shares_of_term, repeat(MIN_EVIDENCE)))
-    index.evidence_topics = _compact(compress(index.topics, strong))
-    index.evidence = array("d", compress(shares_of_term, strong))
-    kept_before = list(accumulate(strong, initial=0))  # how many postings before each are kept
-    index.evidence_offsets = array("I", map(kept_before.__getitem__, offsets))
+    top = max((n for n, share in enumerate(shares.values()) if share.terms), default=0)
+    index.topics = lanes.field(code_bits, low_bits - code_bits, top)
+    codes = lanes.low_byte(lanes.field_int(0, (1 << code_bits) - 1))
+    firsts = lanes.changes(low_bits)  # 1 at each term's first posting, 0 elsewhere
+    index.offsets = array("I", compress(count(), firsts))
+    index.offsets.append(len(firsts))
+    _add_evidence(index, table, codes, firsts)
     _add_surfaces(index, shares)
     return index
+
+
+def _looked_up(table: Mapping[str, int], keys: tuple[str, ...]) -> Iterable[int]:
+    """table[key] for each key, all in one call into C (faster than a map over them)."""
+    return itemgetter(*keys)(table) if len(keys) > 1 else map(table.__getitem__, keys)
+
+
+class _Lanes:
+    """Sorted non-negative ints packed side by side in one big int, a lane of bits each:
+    a field of every one of them is taken out with a few operations on the big int, in C,
+    with no int object per posting."""
+
+    def __init__(self, numbers: list[int], above: int) -> None:
+        assert above < 1 << 63  # a bit of each lane left for a carry (see changes)
+        self.size = 4 if above < 1 << 31 else 8  # bytes of a lane
+        packed = array("I" if self.size == 4 else "Q", numbers)
+        if sys.byteorder == "big":
+            packed.byteswap()
+        self.count, self.bits = len(packed), self.size * 8
+        self.whole = int.from_bytes(packed, "little")
+
+    def repeated(self, lane: int) -> int:
+        """One lane's value in every lane."""
+        return int.from_bytes(lane.to_bytes(self.size, "little") * self.count, "little")
+
+    def field_int(self, shift: int, mask: int) -> int:
+        """(n >> shift) & mask in every lane."""
+        return (self.whole >> shift) & self.repeated(mask)
+
+    def bytes_of(self, lanes: int) -> memoryview:
+        return memoryview(lanes.to_bytes(self.count * self.size, "little"))
+
+    def low_byte(self, lanes: int) -> bytes:
+        """The lowest byte of every lane."""
+        return bytes(self.bytes_of(lanes)[:: self.size])
+
+    def field(self, shift: int, bits: int, top: int) -> array:
+        """A field of `bits` bits from `shift` up, in the smallest array that holds `top`
+        (as _compact makes)."""
+        typecode = "B" if top < 1 << 8 else "H" if top < 1 << 16 else "I"
+        width = array(typecode).itemsize
+        raw = self.bytes_of(self.field_int(shift, (1 << bits) - 1))
+        out = bytearray(self.count * width)
+        for k in range(width):
+            out[k::width] = raw[k :: self.size]
+        found = array(typecode, out)
+        if sys.byteorder == "big":
+            found.byteswap()
+        return found
+
+    def changes(self, shift: int) -> bytes:
+        """1 where n >> shift differs from the previous number's (and at the first), else 0."""
+        high = self.field_int(shift, (1 << self.bits - shift) - 1)
+        changed = high ^ (high << self.bits) & ((1 << self.bits * self.count) - 1)
+        half = 1 << self.bits - 1  # a lane below it, plus half - 1, carries into its top bit
+        ones = self.repeated(1)
+        flags = self.low_byte(((changed + self.repeated(half - 1)) >> self.bits - 1) & ones)
+        return b"\x01" + flags[1:] if flags else flags
+
+
+def _add_evidence(index: Index, table: list[float], codes: bytes, firsts: bytes) -> None:
+    """What one occurrence of each term says for each topic of its postings: its weight
+    there, times its share of the term's total weight (`codes`: each posting's weight, as
+    its place in `table`; `firsts`: 1 at each term's first posting). A word spread over
+    hundreds of topics says next to nothing for each: it is left out there, so that
+    answering never walks long postings.
+
+    Most terms (pairs above all) are one topic's: their one posting says w * w / w, all
+    of them at once. Only the others are summed, one term at a time; a term's postings
+    have a few weights only, so each one's share is worked out once."""
+    offsets, topics = index.offsets, index.topics
+    alone = [weight * weight / weight for weight in table]
+    evidence = list(map(alone.__getitem__, codes))
+    # where a term of several postings starts: a first posting followed by another (with
+    # weights so light that one alone says too little, every term: see TOPIC_WEIGHTS)
+    several = b"\x01\x00" if min(alone, default=1) >= MIN_EVIDENCE else b"\x01"
+    # postings of a term, which of them are kept (None: none)
+    weak: list[tuple[int, int, list[bool] | None]] = []
+    lo = firsts.find(several)
+    while lo >= 0:
+        hi = firsts.find(1, lo + 1)
+        hi = len(firsts) if hi < 0 else hi
+        own = codes[lo:hi]
+        total = sum(map(table.__getitem__, own))
+        shares_of_term = [weight * weight / total for weight in table]
+        evidence[lo:hi] = map(shares_of_term.__getitem__, own)
+        present = set(own)
+        if min(map(shares_of_term.__getitem__, present)) < MIN_EVIDENCE:
+            strong = [share >= MIN_EVIDENCE for share in shares_of_term]
+            # mostly a word of hundreds of topics, none of them kept
+            keep = (
+                list(map(strong.__getitem__, own))
+                if any(map(strong.__getitem__, present))
+                else None
+            )
+            weak.append((lo, hi, keep))
+        lo = firsts.find(several, hi)
+    index.evidence_offsets = evidence_offsets = array("I", offsets)
+    if not weak:
+        index.evidence = array("d", evidence)
+        index.evidence_topics = array(topics.typecode, topics)
+        return
+    kept: list[float] = []
+    kept_topics = array(topics.typecode)
+    # a term's evidence starts where its postings do, less those left out before it: the
+    # numbers to take off, lane by lane (one run for the terms between two weak ones)
+    lane = evidence_offsets.itemsize
+    less = [bytes(lane * (bisect_left(offsets, weak[0][0]) + 1))]
+    done = left_out = 0  # postings dealt with, and left out
+    for (lo, hi, keep), (following, _, _) in pairwise([*weak, (len(firsts), 0, None)]):
+        kept += evidence[done:lo]
+        kept_topics += topics[done:lo]
+        if keep is None:
+            left_out += hi - lo
+        else:
+            kept += compress(evidence[lo:hi], keep)
+            kept_topics.extend(compress(topics[lo:hi], keep))
+            left_out += keep.count(False)
+        done = hi
+        terms = bisect_left(offsets, following) - bisect_left(offsets, lo)
+        less.append(left_out.to_bytes(lane, sys.byteorder) * terms)
+    kept += evidence[done:]
+    kept_topics += topics[done:]
+    index.evidence = array("d", kept)
+    index.evidence_topics = _narrowed(kept_topics)
+    # as one subtraction of big ints: no lane borrows, none is less than what it loses
+    found = int.from_bytes(evidence_offsets, sys.byteorder)
+    found -= int.from_bytes(b"".join(less), sys.byteorder)
+    index.evidence_offsets = array("I", found.to_bytes(len(evidence_offsets) * lane, sys.byteorder))
+
+
+def _narrowed(numbers: array) -> array:
+    """The numbers in the smallest array that holds them, as _compact makes, read from their
+    bytes: no int object for each."""
+    width, raw = numbers.itemsize, memoryview(numbers).cast("B")
+    used = width  # bytes of the widest number
+    high = range(width - 1, 0, -1) if sys.byteorder == "little" else range(width - 1)
+    for k in high:
+        if raw[k::width].tobytes().count(0) < len(numbers):
+            break
+        used -= 1
+    typecode = "B" if used == 1 else "H" if used == 2 else "I"
+    if typecode == numbers.typecode:
+        return numbers
+    return array(typecode, numbers)
 
 
 def _add_surfaces(index: Index, shares: dict[str, TopicShare]) -> None:
@@ -886,16 +1051,30 @@ def _add_surfaces(index: Index, shares: dict[str, TopicShare]) -> None:
     topic's words at a time, so a large base never holds all of them twice."""
     surfaces, skeletons = index.surfaces, index.skeletons
     for share in shares.values():
-        terms = share.terms
         for words_of, positions, table in (
             (share.surface_words, share.surface_terms, surfaces),
             (share.skeleton_words, share.skeleton_terms, skeletons),
         ):
-            if len(positions):
-                for word, position in zip(words_of.split("\n"), positions, strict=True):
-                    if word not in table:
-                        table[word] = terms[position]
-    for word in surfaces:
-        index.surfaces_by_initial.setdefault(word[0], []).append(word)
-    for skeleton in skeletons:
-        index.skeletons_by_initial.setdefault(skeleton[0], []).append(skeleton)
+            if not len(positions):
+                continue
+            written = words_of.split("\n")
+            # most words some topic before used already: found in one pass in C
+            seen = list(map(table.__contains__, written))
+            if not all(seen):
+                new = compress(zip(written, positions, strict=True), map(not_, seen))
+                for word, position in new:
+                    table.setdefault(word, share.terms[position])
+    index.surfaces_by_initial = _by_initial(surfaces)
+    index.skeletons_by_initial = _by_initial(skeletons)
+
+
+def _by_initial(written: Iterable[str]) -> dict[str, list[str]]:
+    """Words by their first letter, in their order."""
+    found: defaultdict[str, list[str]] = defaultdict(list)
+    _consume(map(list.append, map(found.__getitem__, map(itemgetter(0), written)), written))
+    return dict(found)
+
+
+def _consume(steps: Iterable[object]) -> None:
+    """Run an iterator of steps through, keeping none of what they return."""
+    deque(steps, maxlen=0)

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -282,21 +283,29 @@ def checked_base(
     return KnowledgeBase({t.id: t for t, _ in ordered}, warnings, folder, digests, file_warnings)
 
 
-def _texts(topic: Topic) -> list[tuple[str, Localized]]:
-    """Every translatable text of a topic, named for messages."""
+def _texts(topic: Topic, named: bool = True) -> list[tuple[str, Localized]]:
+    """Every translatable text of a topic, named for messages (not `named`: each named "",
+    for a check that needs no names)."""
     texts = [("title", topic.title), ("summary", topic.summary), ("source", topic.source)]
     if topic.short_title is not None:
         texts.append(("short_title", topic.short_title))
     for fact in topic.facts:
-        texts.append((f"fact {fact.id} text", fact.text))
-        texts += [(f"fact {fact.id} {name}", value) for name, value in fact.details()]
+        prefix = f"fact {fact.id} " if named else ""
+        texts.append((f"{prefix}text" if named else "", fact.text))
+        texts += [(prefix + name if named else "", value) for name, value in fact.details()]
         if fact.source is not None:
-            texts.append((f"fact {fact.id} source", fact.source))
+            texts.append((f"{prefix}source" if named else "", fact.source))
     return texts
+
+
+_EVERY_LANGUAGE = attrgetter(*LANGS)
 
 
 def _translation_warnings(topic: Topic, shown: str) -> list[str]:
     """Russian or Kazakh texts that fall back to English."""
+    # most topics are translated throughout: checked first without naming each text
+    if all(map(all, map(_EVERY_LANGUAGE, map(itemgetter(1), _texts(topic, named=False))))):
+        return []
     return [
         f"{shown}: {what}: missing {lang} text, English is used instead"
         for what, value in _texts(topic)

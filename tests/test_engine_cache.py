@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import engine_cache, loader
+from bot import column_pickle, engine_cache, loader
 from bot.engine_cache import load_engine
 from bot.loader import DEFAULT_KNOWLEDGE_DIR, KnowledgeError
 
@@ -153,8 +153,10 @@ def test_a_cache_folder_others_can_write_is_not_loaded(
     load_engine(knowledge, cache)  # a good engine is there: it must not be loaded
     cache.chmod(0o777)
     loads: list[object] = []
-    real_load = pickle.load
-    monkeypatch.setattr(pickle, "load", lambda file: loads.append(file) or real_load(file))
+    real_loader = column_pickle.Loader
+    monkeypatch.setattr(
+        column_pickle, "Loader", lambda file: loads.append(file) or real_loader(file)
+    )
     built: list[Path] = []
     real_build = engine_cache.Engine.load
     monkeypatch.setattr(

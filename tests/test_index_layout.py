@@ -99,10 +99,21 @@ def _merged_plainly(shares: dict) -> dict:
         offsets.append(len(topics))
         evidence_offsets.append(len(evidence))
     surfaces: dict[str, str] = {}
+    skeletons: dict[str, str] = {}
     for share in shares.values():
-        written = share.surface_words.split("\n") if len(share.surface_terms) else []
-        for word, position in zip(written, share.surface_terms, strict=True):
-            surfaces.setdefault(word, share.terms[position])
+        for words_of, positions, table in (
+            (share.surface_words, share.surface_terms, surfaces),
+            (share.skeleton_words, share.skeleton_terms, skeletons),
+        ):
+            written = words_of.split("\n") if len(positions) else []
+            for word, position in zip(written, positions, strict=True):
+                table.setdefault(word, share.terms[position])
+    by_initial: dict[str, list[str]] = {}
+    for word in surfaces:
+        by_initial.setdefault(word[0], []).append(word)
+    skeletons_by_initial: dict[str, list[str]] = {}
+    for word in skeletons:
+        skeletons_by_initial.setdefault(word[0], []).append(word)
     return {
         "terms": tuple(terms),
         "offsets": offsets,
@@ -111,6 +122,25 @@ def _merged_plainly(shares: dict) -> dict:
         "evidence_topics": evidence_topics,
         "evidence": evidence,
         "surfaces": list(surfaces.items()),
+        "skeletons": list(skeletons.items()),
+        "by_initial": list(by_initial.items()),
+        "skeletons_by_initial": list(skeletons_by_initial.items()),
+    }
+
+
+def _merged(index: Index) -> dict:
+    """The same of a merged index."""
+    return {
+        "terms": index.terms,
+        "offsets": list(index.offsets),
+        "topics": list(index.topics),
+        "evidence_offsets": list(index.evidence_offsets),
+        "evidence_topics": list(index.evidence_topics),
+        "evidence": list(index.evidence),
+        "surfaces": list(index.surfaces.items()),
+        "skeletons": list(index.skeletons.items()),
+        "by_initial": list(index.surfaces_by_initial.items()),
+        "skeletons_by_initial": list(index.skeletons_by_initial.items()),
     }
 
 
@@ -122,17 +152,59 @@ def test_merged_arrays_are_those_of_a_plain_build(base: str, tmp_path: Path) -> 
         generate(folder, 300)
     shares = Engine.load(folder).index.shares
     index = _merge(load_lexicon(), shares)
-    merged = {
-        "terms": index.terms,
-        "offsets": list(index.offsets),
-        "topics": list(index.topics),
-        "evidence_offsets": list(index.evidence_offsets),
-        "evidence_topics": list(index.evidence_topics),
-        "evidence": list(index.evidence),
-        "surfaces": list(index.surfaces.items()),
-    }
-    assert merged == _merged_plainly(shares)
+    assert _merged(index) == _merged_plainly(shares)
     assert index.topics.typecode == _compact(index.topics).typecode  # the smallest that holds
+    assert index.evidence_topics.typecode == _compact(index.evidence_topics).typecode
+
+
+def _made_share(topic, terms: list[str], weights: list[float], words: list[str]) -> TopicShare:
+    """A share of the given terms (sorted here) and weights, its written words leading to
+    its first terms."""
+    order = sorted(range(len(terms)), key=terms.__getitem__)
+    table = tuple(sorted(set(weights)))
+    empty = array("B")
+    return TopicShare(
+        topic=topic,
+        terms=tuple(terms[i] for i in order),
+        weight_table=table,
+        weights=array("B", [table.index(weights[i]) for i in order]),
+        counts=array("B", bytes(len(terms))),
+        fact_offsets=array("B", [0] * (len(topic.facts) + 1)),
+        fact_terms=empty,
+        fact_weights=empty,
+        surface_words="\n".join(words),
+        surface_terms=array("B", range(len(words))),
+        skeleton_words="\n".join(reversed(words)),
+        skeleton_terms=array("B", range(len(words))),
+    )
+
+
+@pytest.mark.parametrize("light", [1.0, 0.005])
+def test_terms_of_many_topics_lose_evidence_where_they_say_too_little(light: float) -> None:
+    """A term in hundreds of topics says too little for each (left out of the evidence), a
+    term in a few says enough, some of its postings not (left out one by one); terms of
+    one topic say their weight, or (a weight below MIN_EVIDENCE) nothing."""
+    topic = Engine.load(DEFAULT_KNOWLEDGE_DIR).kb.topics["iran"]
+    shares = {}
+    for n in range(300):
+        terms = ["common", f"own{n:03}", f"z{n:03}"]
+        weights = [1.0, 1.0, light]
+        if n % 5 == 0:  # in 60 topics: heavy in one, light in the rest
+            terms.append("mixed")
+            weights.append(1.0 if n == 0 else 0.5)
+        if n % 100 == 0:  # in 3 topics: enough in each
+            terms.append("few")
+            weights.append(0.8)
+        shares[f"t{n}"] = _made_share(
+            replace(topic, id=f"t{n}"), terms, weights, [f"w{n % 7}", f"own{n}"]
+        )
+    index = _merge(load_lexicon(), shares)
+    assert _merged(index) == _merged_plainly(shares)
+    assert len(index.topic_terms["common"]) == 300 and not index.topic_evidence["common"]
+    mixed = index.topic_evidence["mixed"]
+    assert list(mixed) == ["t0"] and len(index.topic_terms["mixed"]) == 60
+    assert len(index.topic_evidence["few"]) == 3
+    assert len(index.topic_evidence["z000"]) == (1 if light >= MIN_EVIDENCE else 0)
 
 
 def test_more_topics_than_two_bytes_number(tmp_path: Path) -> None:

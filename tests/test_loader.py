@@ -150,6 +150,23 @@ def test_missing_translation_loads_with_a_warning_and_falls_back_to_english(
     assert lang not in kb.languages()
 
 
+def test_a_missing_translation_of_a_detail_is_named_in_its_warning(tmp_path) -> None:
+    """Translations are checked first without naming each text: a detail's gap still gets
+    its own warning, and a base translated throughout gets none."""
+    folder = copy_knowledge(tmp_path / "kb")
+    assert load_knowledge(folder).warnings == ()
+
+    def drop(data: dict) -> None:
+        fact = next(fact for fact in data["facts"] if "place" in fact)
+        fact["place"].pop("kk")
+
+    edit_data(folder, "iran", drop)
+    kb = load_knowledge(folder)
+    (warning,) = kb.warnings
+    fact = next(fact for fact in kb.topics["iran"].facts if fact.place is not None)
+    assert f"fact {fact.id} place: missing kk text" in warning and "iran.yaml" in warning
+
+
 def test_other_languages_still_complete_when_one_text_is_missing(tmp_path) -> None:
     folder = copy_knowledge(tmp_path / "kb")
     edit_data(folder, "oic", lambda d: d["title"].pop("kk"))
