@@ -14,6 +14,9 @@ Values computed on demand (functools.cached_property) are not kept: only the fie
 Arrays (the index's) are kept out of the pickle, after it in the file: pickle's own way
 copies each into a bytes object that it holds to the end of the load (9 MB on 10,000
 facts, most of which stayed resident); here each is read straight into its array.
+
+A file may hold several such pickles one after the other (sections): each is read from
+where the one before it ends.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import pickle
 import struct
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import fields
 from itertools import repeat
 from operator import attrgetter
@@ -32,17 +35,24 @@ from typing import IO, Any
 
 _END = "end of the columns"
 _CHUNK = 1 << 18  # bytes of arrays read at once
-_HEADER = struct.Struct("<QQ")  # where the arrays' bytes start, and the table of their sizes
+# where the arrays' bytes start, where the table of their sizes starts, and where it ends
+_HEADER = struct.Struct("<QQQ")
 
 
 class _Pickler(pickle.Pickler):
     """Pickles the instances of some dataclasses bare, remembering them by class."""
 
-    def __init__(self, file: IO[bytes], classes: Iterable[type]) -> None:
+    def __init__(
+        self,
+        file: IO[bytes],
+        classes: Iterable[type],
+        reducers: Mapping[type, Callable[[Any], tuple[Any, ...]]],
+    ) -> None:
         self.buffers: list[pickle.PickleBuffer] = []
         super().__init__(file, protocol=5, buffer_callback=self.buffers.append)
         self.found: dict[type, list[object]] = {cls: [] for cls in classes}
         table = copyreg.dispatch_table.copy()
+        table.update(reducers)
         table.update({cls: _bare(cls, found) for cls, found in self.found.items()})
         table[array] = _array
         self.dispatch_table = table
@@ -81,12 +91,18 @@ def _array(obj: array) -> tuple[Any, ...]:
     return new, (array, obj.typecode), pickle.PickleBuffer(obj), None, None, array.frombytes
 
 
-def dump(file: IO[bytes], parts: Iterable[object], classes: Iterable[type]) -> None:
+def dump(
+    file: IO[bytes],
+    parts: Iterable[object],
+    classes: Iterable[type],
+    reducers: Mapping[type, Callable[[Any], tuple[Any, ...]]] | None = None,
+) -> None:
     """Pickle parts one after the other (each read back by Loader.load), the instances of
-    `classes` in them by column; then the arrays' bytes, and their sizes."""
+    `classes` in them by column, other classes by `reducers` (as copyreg's); then the
+    arrays' bytes, and their sizes. Written from the file's position on."""
     start = file.tell()
-    file.write(_HEADER.pack(0, 0))
-    pickler = _Pickler(file, classes)
+    file.write(_HEADER.pack(0, 0, 0))
+    pickler = _Pickler(file, classes, reducers or {})
     for part in parts:
         pickler.dump(part)
     pickler.columns()
@@ -97,22 +113,26 @@ def dump(file: IO[bytes], parts: Iterable[object], classes: Iterable[type]) -> N
     file.write(array("Q", [buffer.raw().nbytes for buffer in pickler.buffers]))
     end = file.tell()
     file.seek(start)
-    file.write(_HEADER.pack(buffers, sizes))
+    file.write(_HEADER.pack(buffers, sizes, end))
     file.seek(end)
 
 
 class Loader:
-    """Reads back what `dump` wrote: the parts, then (`finish`) their instances' fields.
+    """Reads back what `dump` wrote, from the file's position on: the parts, then
+    (`finish`) their instances' fields; the file is then where the next section starts.
 
     Until `finish`, the instances of the column classes in the parts are bare: they must
     not be keys of a dict or members of a set there (hashing one would fail)."""
 
     def __init__(self, file: IO[bytes]) -> None:
-        buffers, sizes = _HEADER.unpack(file.read(_HEADER.size))
-        end = os.fstat(file.fileno()).st_size
-        if not file.tell() <= buffers <= sizes <= end or (end - sizes) % 8:
+        buffers, sizes, end = _HEADER.unpack(file.read(_HEADER.size))
+        size = os.fstat(file.fileno()).st_size
+        if not file.tell() <= buffers <= sizes <= end <= size or (end - sizes) % 8:
             raise pickle.UnpicklingError("not a column pickle")
         table = array("Q", os.pread(file.fileno(), end - sizes, sizes))
+        if len(table) * 8 != end - sizes:
+            raise pickle.UnpicklingError("the table of the arrays' sizes is cut short")
+        self._file, self._end = file, end
         self._unpickler = pickle.Unpickler(file, buffers=_read_buffers(file, buffers, table))
 
     def load(self) -> Any:
@@ -125,6 +145,7 @@ class Loader:
                 for name, values in zip(_names(cls), columns, strict=True):
                     deque(map(setattr_, objects, repeat(name), values), maxlen=0)
         self._unpickler = None  # type: ignore[assignment]  # its memo holds every object read
+        self._file.seek(self._end)
 
 
 def _read_buffers(file: IO[bytes], start: int, sizes: array) -> Iterator[memoryview]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import heapq
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -263,10 +263,12 @@ class Engine:
         directory: str | Path | None = None,
         previous: Engine | None = None,
         known: Mapping[str, Topic] | None = None,
+        on_base: Callable[[KnowledgeBase], object] | None = None,
     ) -> Engine:
         """The engine of a fact base folder. Files `previous` was built from, or whose digest
         is in `known`, are not read again (see load_knowledge); nor is the lexicon, when its
-        files are those `previous`'s was read from.
+        files are those `previous`'s was read from. `on_base` is given the fact base once
+        it is read, before it is indexed (engine_file.BaseWriter writes it meanwhile).
 
         No garbage collection meanwhile: the build makes objects that live on (and then
         frozen, see freeze_heap), and a collection would walk all of them and `previous`."""
@@ -274,9 +276,13 @@ class Engine:
             if previous is None and not known:
                 lexicon = load_lexicon()
                 kb, built = load_built(directory, lexicon)
+                if on_base is not None:
+                    on_base(kb)
                 engine = cls(kb, lexicon, built=built)
             else:
                 kb = load_knowledge(directory, previous and previous.kb, known)
+                if on_base is not None:
+                    on_base(kb)
                 lexicon = previous and previous.lexicon
                 if lexicon is None or lexicon.stamp != lexicon_stamp():
                     lexicon = load_lexicon()

@@ -15,27 +15,26 @@ and a warning says why, once.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import pickle
 import stat
 import zlib
 from pathlib import Path
 from typing import Any
 
-from . import column_pickle
-from .dates import DatePoint, DateSpan
+from . import engine_file
 from .engine import Engine, freeze_heap
 from .index import PATCH_AT_MOST
 from .lexicon import LEXICON_DIR
 from .loader import DEFAULT_KNOWLEDGE_DIR, paused_gc, topic_files
-from .schema import Fact, Localized, LocalizedWords, Roles, Topic
+from .schema import Topic
 
 log = logging.getLogger(__name__)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 KEEP = 8  # engines kept in the cache folder, the most recently built
-# the fact base's many small dataclasses: kept by column, they load without a dict each
-COLUMNS = (Topic, Fact, Localized, LocalizedWords, Roles, DateSpan, DatePoint)
 _warned: set[Path] = set()  # folders refused so far: each is warned about once
 
 
@@ -104,9 +103,10 @@ def load_engine(knowledge_dir: str | Path | None, cache_dir: Path | None) -> Eng
     if kept is not None and kept[0] == files:
         freeze_heap()
         return kept[1]
-    if kept is None:
-        engine = Engine.load(folder)
-        _store(path, (code, files, engine))
+    if kept is None:  # the fact base is written by another process while it is indexed
+        with engine_file.BaseWriter(_partial(path), (code, files)) as writer:
+            engine = Engine.load(folder, on_base=writer.start)
+            _store(path, (code, files), engine, writer)
         return engine
     base_files, base = kept
     del kept
@@ -119,10 +119,10 @@ def load_engine(knowledge_dir: str | Path | None, cache_dir: Path | None) -> Eng
         d: engine.kb.topics[t] for t, d in engine.kb.digests.items() if d not in base_digests
     }
     if len(changed) > PATCH_AT_MOST or list(engine.kb.topics) != list(base.kb.topics):
-        _store(path, (code, files, engine))  # too far from the kept engine: keep this one
+        _store(path, (code, files), engine)  # too far from the kept engine: keep this one
         edits_path.unlink(missing_ok=True)
     elif not changed.keys() <= known.keys():  # something was parsed: keep it for next time
-        _store(edits_path, (code, base_files, changed))
+        _store(edits_path, (code, base_files), changed)
     return engine
 
 
@@ -145,14 +145,13 @@ def _read(path: Path, code: str, files: str | None = None) -> tuple[str, Any] | 
         with path.open("rb") as file:
             if not _is_private(os.fstat(file.fileno())):
                 return None
-            loader = column_pickle.Loader(file)
-            if loader.load() != code:
-                return None
             with paused_gc():  # the collector would walk the growing heap again and again
-                kept_files, kept = loader.load(), loader.load()
-                loader.finish()
+                found = engine_file.read(file, code)
     except Exception:  # none yet, or truncated, or from another version: build afresh
         return None
+    if found is None:
+        return None
+    kept_files, kept = found
     if not isinstance(kept_files, str) or (files is not None and kept_files != files):
         return None
     if isinstance(kept, Engine) or (files is not None and isinstance(kept, dict)):
@@ -160,16 +159,31 @@ def _read(path: Path, code: str, files: str | None = None) -> tuple[str, Any] | 
     return None
 
 
-def _store(path: Path, parts: tuple[object, ...]) -> None:
-    """Write atomically, so that a reader never sees half a file; a read-only place is fine."""
+def _partial(path: Path) -> Path:
+    """Where a file is written before it takes its place."""
+    return path.with_name(f"{path.name}.{os.getpid()}.tmp")
+
+
+def _store(
+    path: Path,
+    stamps: engine_file.Stamps,
+    kept: object,
+    writer: engine_file.BaseWriter | None = None,
+) -> None:
+    """Write atomically, so that a reader never sees half a file; a read-only place is
+    fine. An engine's fact base may be written already (`writer`)."""
+    partial = _partial(path)
     try:
-        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        with partial.open("wb") as file:
-            column_pickle.dump(file, parts, COLUMNS)
+        if writer is None or not writer.finish(kept):  # type: ignore[arg-type]
+            with partial.open("wb") as file:
+                engine_file.write(file, stamps, kept)
         partial.replace(path)
         engines = sorted(path.parent.glob("engine-*.pickle"), key=lambda p: p.stat().st_mtime)
         for stale in engines[:-KEEP]:  # one per fact base in use; tests make many
             stale.unlink(missing_ok=True)
             stale.with_suffix(".edits").unlink(missing_ok=True)
-    except OSError:
-        pass  # no cache this time: the next start builds again
+    except (OSError, pickle.PicklingError) as exc:  # no cache this time: the next start builds
+        if isinstance(exc, pickle.PicklingError):  # a bug (see engine_file): say so, answer on
+            log.warning("The engine cache was not written: %s", exc)
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)

@@ -11,7 +11,7 @@ import pytest
 
 from bot import column_pickle
 from bot.dates import DatePoint, DateSpan
-from bot.engine_cache import COLUMNS
+from bot.engine_file import COLUMNS
 from bot.loader import load_knowledge
 from bot.schema import Localized, LocalizedWords, Roles
 
