@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .dates import DateQuery, find_dates
 from .fact_details import (
+    EventWords,
     date_fit,
     date_precision,
     events_in,
@@ -228,7 +229,7 @@ class Engine:
         # the very same topic objects (those of unchanged files), or taken from `built`: an
         # edit costs about one file
         kept = _kept_topics(kb, self.lexicon, previous)
-        memo: dict[str, str | None] = {}
+        memo = EventWords(self.lexicon)
         # the facts that state a count (a topic without one cannot answer "how many"), the
         # event each dated fact's date belongs to, and its actor's names that its reason
         # names ("thanks to the efforts of President Nazarbayev")
@@ -987,7 +988,7 @@ def _facts_alone(
     previous: Engine | None,
     kept: set[str],
     built: Built | None,
-    memo: dict[str, str | None],
+    memo: EventWords,
 ) -> tuple[frozenset[str], dict[str, str], dict[str, tuple[str, ...]]]:
     """What each fact says alone (fact_alone), as the engine keeps it: the facts that state a
     count, each fact's event, each fact's credited names. `previous`'s for the facts of the

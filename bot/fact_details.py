@@ -8,7 +8,7 @@ question about another event of the same fact gets no date, never a borrowed one
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import repeat
+from itertools import compress, count, pairwise, repeat
 from typing import NamedTuple
 
 from .dates import DateQuery, DateSpan
@@ -29,60 +29,69 @@ def date_fit(dates: Sequence[DateQuery], fact: Fact) -> float:
     return max(query.overlap(fact.date) for query in dates)
 
 
-def _event_at(
-    found: Sequence[str], position: int, lexicon: Lexicon, memo: dict[str, str | None] | None = None
-) -> str | None:
-    """The event (see the lexicon's `events`) a word, or the phrase it opens, names.
+class EventWords(dict[str, str | None]):
+    """Word -> the event it names (see the lexicon's `events`), or None: worked out once per
+    word, on demand (a build meets each word thousands of times; stemming it again each time
+    was most of the cost)."""
 
-    `memo`: the events of words seen before, with this lexicon (a build meets each word
-    thousands of times; stemming it again each time was most of the cost)."""
-    pair = tuple(found[position : position + 2])
-    if pair in lexicon.event_phrases:
-        return lexicon.event_phrases[pair]
-    word = found[position]
-    if memo is not None and word in memo:
-        return memo[word]
-    form = next((f for f in (word, *stems(word)) if f in lexicon.events), None)
-    event = lexicon.events[form] if form is not None else None
-    if memo is not None:
-        memo[word] = event
-    return event
+    def __init__(self, lexicon: Lexicon) -> None:
+        super().__init__()
+        self.lexicon = lexicon
+
+    def __missing__(self, word: str) -> str | None:
+        events = self.lexicon.events
+        form = next((f for f in (word, *stems(word)) if f in events), None)
+        event = self[word] = events[form] if form is not None else None
+        return event
+
+
+def _named(
+    found: Sequence[str], lexicon: Lexicon, memo: EventWords | None = None
+) -> list[str | None]:
+    """The event each word names, or the phrase it opens ("took place"), or None; `memo`:
+    the events of words met before, with this lexicon."""
+    if memo is None or memo.lexicon is not lexicon:
+        memo = EventWords(lexicon)
+    named = list(map(memo.__getitem__, found))
+    phrases = lexicon.event_phrases
+    pairs = list(pairwise(found))
+    for position in compress(count(), map(phrases.__contains__, pairs)):
+        named[position] = phrases[pairs[position]]
+    return named
 
 
 def events_in(
-    found: Sequence[str], lexicon: Lexicon, memo: dict[str, str | None] | None = None
+    found: Sequence[str], lexicon: Lexicon, memo: EventWords | None = None
 ) -> frozenset[str]:
-    """The events these words name: "was the deal signed" → signed. `memo`: see _event_at."""
-    return frozenset(
-        event
-        for position in range(len(found))
-        if (event := _event_at(found, position, lexicon, memo))
-    )
+    """The events these words name: "was the deal signed" → signed. `memo`: see _named."""
+    return frozenset(filter(None, _named(found, lexicon, memo)))
 
 
-def topic_events(
-    topic: Topic, lexicon: Lexicon, memo: dict[str, str | None] | None = None
-) -> frozenset[str]:
+def topic_events(topic: Topic, lexicon: Lexicon, memo: EventWords | None = None) -> frozenset[str]:
     """The events some fact of a topic names (in its English text)."""
     return frozenset().union(
         *(events_in(words(normalise(fact.text.en)), lexicon, memo) for fact in topic.facts)
     )
 
 
-def main_event(
-    text: str, lexicon: Lexicon, memo: dict[str, str | None] | None = None
-) -> str | None:
+def main_event(text: str, lexicon: Lexicon, memo: EventWords | None = None) -> str | None:
     """The event a fact's date belongs to: the event word of its text nearest the date ("In
     2016 Kazakhstan was *voted* to sit on the Council as a member" is an election), or its
     first event word when the text gives no date; None when it names none."""
     found = words(normalise(text))
-    named = [(p, event) for p in range(len(found)) if (event := _event_at(found, p, lexicon, memo))]
-    if not named:
+    return _main(found, _named(found, lexicon, memo))
+
+
+def _main(found: Sequence[str], named: Sequence[str | None]) -> str | None:
+    """main_event of a text's words, given the event each names."""
+    if not any(named):
         return None
     dated = next((p for p, word in enumerate(found) if any(c.isdigit() for c in word)), None)
     if dated is None:
-        return named[0][1]
-    return min(named, key=lambda item: abs(item[0] - dated))[1]
+        return next(filter(None, named))
+    return min(
+        ((p, event) for p, event in enumerate(named) if event), key=lambda i: abs(i[0] - dated)
+    )[1]
 
 
 def fact_detail(fact: Fact, focus: str, role: str | None = None) -> object:
@@ -102,19 +111,17 @@ class FactAlone(NamedTuple):
     counted: bool  # it states a count: in its count field, or in words ("two", "millions")
     event: str | None  # the event its date belongs to (None without a date)
     names: tuple[str, ...]  # its actor's names that its reason names too (credited_names)
+    events: frozenset[str]  # every event its text names (a topic's: topic_events)
 
 
-def fact_alone(
-    fact: Fact, lexicon: Lexicon, memo: dict[str, str | None] | None = None
-) -> FactAlone:
+def fact_alone(fact: Fact, lexicon: Lexicon, memo: EventWords | None = None) -> FactAlone:
     """What a fact says by itself and the lexicon only, worked out once per fact object: an
-    edit of one file recomputes only its facts. `memo`: see _event_at."""
-    counted = bool(
-        fact_detail(fact, "how_many")
-        or lexicon.numbers.intersection(words(normalise(fact.text.en)))
-    )
-    event = main_event(fact.text.en, lexicon, memo) if fact.date else None
-    return FactAlone(counted, event, credited_names(fact))
+    edit of one file recomputes only its facts. `memo`: see _named."""
+    found = words(normalise(fact.text.en))
+    named = _named(found, lexicon, memo)
+    counted = bool(fact_detail(fact, "how_many") or lexicon.numbers.intersection(found))
+    event = _main(found, named) if fact.date else None
+    return FactAlone(counted, event, credited_names(fact), frozenset(filter(None, named)))
 
 
 def credited_names(fact: Fact) -> tuple[str, ...]:

@@ -20,7 +20,7 @@ import signal
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
-from .fact_details import FactAlone, fact_alone, topic_events
+from .fact_details import EventWords, FactAlone, fact_alone
 from .index import TopicShare, share_builder
 from .lexicon import Lexicon
 from .loader import (
@@ -160,12 +160,13 @@ def _read_and_build(files: list[Path], lexicon: Lexicon) -> tuple[list[FileRead]
     reads = [read_file(path, {}, strings) for path in files]
     topics = [topic for _, _, topic, _ in reads if topic is not None]
     share = share_builder(lexicon)
-    memo: dict[str, str | None] = {}
-    return reads, Built(
-        {topic.id: share(topic) for topic in topics},
-        {fact.id: fact_alone(fact, lexicon, memo) for topic in topics for fact in topic.facts},
-        {topic.id: topic_events(topic, lexicon, memo) for topic in topics},
-    )
+    memo = EventWords(lexicon)
+    built = Built({topic.id: share(topic) for topic in topics}, {}, {})
+    for topic in topics:
+        alone = [fact_alone(fact, lexicon, memo) for fact in topic.facts]
+        built.facts.update(zip([fact.id for fact in topic.facts], alone, strict=True))
+        built.events[topic.id] = frozenset().union(*(found.events for found in alone))
+    return reads, built
 
 
 def _share_terms(shares: Shares, theirs: Shares) -> None:
