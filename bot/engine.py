@@ -221,8 +221,13 @@ class Engine:
         it was read (parallel_load)."""
         self.kb = kb
         self.lexicon = lexicon or load_lexicon()
-        shares = built.shares if built is not None else None
-        self.index: Index = build_index(kb, self.lexicon, previous and previous.index, shares)
+        self.index: Index = build_index(
+            kb,
+            self.lexicon,
+            previous and previous.index,
+            built and built.shares,
+            built and built.terms,
+        )
         self.dated = DatedFacts(kb)
         self._kinds: dict[str, str | None] = {}  # _classify's answers: words to kinds
         # what depends on one fact or topic and the lexicon only is kept from `previous` for

@@ -722,10 +722,12 @@ def build_index(
     lexicon: Lexicon | None = None,
     previous: Index | None = None,
     built: Mapping[str, TopicShare] | None = None,
+    terms: dict[str, str] | None = None,
 ) -> Index:
     """Index a fact base; topics that `previous` indexed (the very same objects) are reused,
     and when only a few changed, their postings are patched into a copy of its arrays.
-    `built`: shares made alongside the topics (parallel_load), for a build without `previous`."""
+    `built`: shares made alongside the topics (parallel_load), for a build without `previous`;
+    `terms`: every term of them, once (the merge takes it over)."""
     lexicon = lexicon or load_lexicon()
     reusable = previous.shares if previous is not None and previous.lexicon == lexicon else {}
     if built:
@@ -748,7 +750,8 @@ def build_index(
             and len(changed) <= PATCH_AT_MOST
         ):
             return _patch(previous, shares, changed)
-        return _merge(lexicon, shares)
+        whole = built is not None and not changed and len(shares) == len(built)
+        return _merge(lexicon, shares, terms if whole else None)
 
 
 def _patch(previous: Index, shares: dict[str, TopicShare], changed: list[str]) -> Index:
@@ -855,12 +858,15 @@ def _shifted(numbers: array, by: int) -> array:
     return array(numbers.typecode, found.to_bytes(len(numbers) * lane, order))
 
 
-def _merge(lexicon: Lexicon, shares: dict[str, TopicShare]) -> Index:
+def _merge(
+    lexicon: Lexicon, shares: dict[str, TopicShare], every: dict[str, str] | None = None
+) -> Index:
     """The index over the topics' shares: every term's postings side by side in flat arrays.
 
     Each step is one call into C over all postings (a sort of plain ints, maps, operations
     on the whole packed array as one big int), so merging a large fact base's shares costs
-    a fraction of building one share per topic.
+    a fraction of building one share per topic. `every`: the shares' terms, each once, if
+    known already (it is taken over).
     """
     index = Index(lexicon, shares, list(shares))
     index.topic_numbers = dict(zip(index.topic_ids, range(len(shares)), strict=True))
@@ -869,7 +875,11 @@ def _merge(lexicon: Lexicon, shares: dict[str, TopicShare]) -> Index:
         index.fact_places.update(zip(map(_fact_id, facts), count(first)))
     # every term once, in order of first use (the shares' sorted runs: they sort faster
     # than a set's order); a term's number is its place among them sorted
-    numbers = dict.fromkeys(chain.from_iterable(share.terms for share in shares.values()))
+    numbers: dict[str, object] = (
+        dict.fromkeys(chain.from_iterable(share.terms for share in shares.values()))
+        if every is None
+        else every  # type: ignore[assignment]
+    )
     terms = sorted(numbers)
     index.terms = tuple(terms)
     # a posting is one int: its term's number, its topic's and the code of its weight (its

@@ -49,11 +49,14 @@ Shares = dict[str, TopicShare]
 
 class Built(NamedTuple):
     """What was built of each topic while it was read: its index share, what each of its
-    facts says alone (fact_details.fact_alone, by fact id) and the events its facts name."""
+    facts says alone (fact_details.fact_alone, by fact id) and the events its facts name;
+    and every term of the shares, once (found while the two halves' strings were made one:
+    the merge need not look for them again)."""
 
     shares: Shares
     facts: dict[str, FactAlone]
     events: dict[str, frozenset[str]]  # by topic id: fact_details.topic_events
+    terms: dict[str, str]
 
 
 def load_built(
@@ -80,7 +83,7 @@ def load_built(
         if theirs is None:
             return _one_process(folder, f"it ended with {_status(status)} and no results")
         their_reads, their_built = theirs
-        _share_terms(built.shares, their_built.shares)
+        built = built._replace(terms=_share_terms(built.shares, their_built.shares))
         built.shares.update(their_built.shares)
         built.facts.update(their_built.facts)
         built.events.update(their_built.events)
@@ -161,7 +164,7 @@ def _read_and_build(files: list[Path], lexicon: Lexicon) -> tuple[list[FileRead]
     topics = [topic for _, _, topic, _ in reads if topic is not None]
     share = share_builder(lexicon)
     memo = EventWords(lexicon)
-    built = Built({topic.id: share(topic) for topic in topics}, {}, {})
+    built = Built({topic.id: share(topic) for topic in topics}, {}, {}, {})
     for topic in topics:
         alone = [fact_alone(fact, lexicon, memo) for fact in topic.facts]
         built.facts.update(zip([fact.id for fact in topic.facts], alone, strict=True))
@@ -169,12 +172,13 @@ def _read_and_build(files: list[Path], lexicon: Lexicon) -> tuple[list[FileRead]
     return reads, built
 
 
-def _share_terms(shares: Shares, theirs: Shares) -> None:
+def _share_terms(shares: Shares, theirs: Shares) -> dict[str, str]:
     """Make the child's term strings the parent's where both have one: the index keeps
-    each term once."""
+    each term once. Every term of both, once each."""
     strings: dict[str, str] = {}
     for share in shares.values():
         strings.update(zip(share.terms, share.terms, strict=True))
     for share in theirs.values():
         terms = tuple(map(strings.setdefault, share.terms, share.terms))
         object.__setattr__(share, "terms", terms)
+    return strings
