@@ -134,6 +134,8 @@ class Answer:
     # another event's ("When was the deal signed?" of talks), its reason is the asked subject's
     # own effort. The lead then says the source does not say.
     detail_withheld: bool = False
+    # asked "on what day", the matched fact's date has none: the lead says so, then gives it
+    no_day: bool = False
 
     @property
     def answered(self) -> bool:
@@ -229,6 +231,10 @@ class Engine:
             built and built.terms,
         )
         self.dated = DatedFacts(kb)
+        # the roles some fact names (see Roles): a question for another is declined
+        self.held_roles = frozenset(
+            role for _, fact in kb.facts.values() if fact.who for role, _ in fact.who.named()
+        )
         self._kinds: dict[str, str | None] = {}  # _classify's answers: words to kinds
         # what depends on one fact or topic and the lexicon only is kept from `previous` for
         # the very same topic objects (those of unchanged files), or taken from `built`: an
@@ -551,6 +557,9 @@ class Engine:
         analysis.precision = {
             name for name, group in self.lexicon.precision.items() if not group.isdisjoint(found)
         }
+        which = any(kind in ("which", "loose") for kind, _ in read)
+        if analysis.focus is None and analysis.precision and which:
+            analysis.focus = "when"  # «в какой день»: «день» is a stop word, for «добрый день»
         return analysis
 
     def _role(self, found: list[str], focus: str | None) -> str | None:
@@ -684,7 +693,8 @@ class Engine:
                     total += match.similarity * weight / shared
             total += 2.0 * date_fit(analysis.dates, fact)
             if analysis.focus and fact_detail(fact, analysis.focus, analysis.role):
-                total += FOCUS_BONUS if self._answers(fact, analysis) else 0.0
+                fits = self._answers(fact, analysis) and not self._too_vague(fact, analysis)
+                total += FOCUS_BONUS if fits else 0.0
             if analysis.focus == "when" and fact.date:
                 if self.fact_events.get(fact.id) in analysis.events:
                     total += EVENT_BONUS
@@ -711,6 +721,19 @@ class Engine:
             names = self.self_credited.get(fact.id)
             return not (names and any(m.term in names for m in analysis.matches))
         return True
+
+    @staticmethod
+    def _too_vague(fact: Fact, analysis: Analysis, precision: str | None = None) -> bool:
+        """Whether a "when" question asks for more than the fact's date gives (`precision`,
+        or any asked): a day ("on what day") of a date in months, years of a single year.
+        Such a date answers only when nothing sharper fits the question."""
+        asked = {precision} & analysis.precision if precision else analysis.precision
+        return bool(
+            analysis.focus == "when"
+            and fact.date
+            and asked
+            and not asked <= date_precision(fact.date)
+        )
 
     def _covers(self, fact: Fact, analysis: Analysis) -> bool:
         """Whether every content word of the question is a word of this fact."""
@@ -817,6 +840,10 @@ class Engine:
         if named and not counts and ranked[0] != followed:
             confidence = min(confidence, DECLINE_BELOW * 0.9)  # no fact of it states a count
             coverage = 0.0  # an answer would not speak to what was asked
+        role = analysis.role
+        if named and role and role not in self.held_roles and ranked[0] != followed:
+            confidence = min(confidence, DECLINE_BELOW * 0.9)  # "who headed the delegation?":
+            coverage = 0.0  # a role no fact names
         if confidence < DECLINE_BELOW:
             base["score"] = round(confidence * 100, 1)
             if coverage >= 0.75:  # on our ground, just not clear: "did you mean"
@@ -923,6 +950,7 @@ class Engine:
             topics=tuple(topics),
             facts=tuple(fact.id for fact in chosen),
             detail_withheld=bool(analysis.focus) and not self._answers(chosen[0], analysis),
+            no_day=self._too_vague(chosen[0], analysis, "day"),
             score=round(confidence * 100, 1),
             candidates=candidates,
             **base,

@@ -131,6 +131,8 @@ def _lead(answer: Answer, fact: Fact, lang: str) -> str | None:
         value = fact.date.label(lang, when=True)
         if asked:
             return t(lang, "focus_when_not", value=value, asked=asked)
+        if answer.no_day:
+            return t(lang, "focus_when_no_day", value=value)
         if answer.dates and all(q.label(lang) == fact.date.label(lang) for q in answer.dates):
             return None  # "what was agreed in 2015?": its own year, echoed, answers nothing
         return t(lang, "focus_when", value=value)

@@ -63,7 +63,7 @@ class LocalizedWords:
         return [(lang, word) for lang in LANGS for word in getattr(self, lang)]
 
 
-ROLES = ("actor", "host", "parties", "organisers")
+ROLES = ("actor", "host", "parties", "organisers", "leaders")
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,9 @@ class Roles:
     host: Localized | None = None  # who hosted the talks
     parties: Localized | None = None  # who took part: the negotiating parties, participants
     organisers: Localized | None = None  # who organised
+    # who led or headed it (a delegation, the talks): the source names none, so that "who
+    # headed the Syrian delegation?" is declined, never answered with the host
+    leaders: Localized | None = None
 
     def __post_init__(self) -> None:
         if not self.named():

@@ -35,6 +35,7 @@ ASKED = {
         ("who", "host"): "Who hosted {kw}?",
         ("who", "parties"): "Who took part in {kw}?",
         ("who", "organisers"): "Who organised {kw}?",
+        ("who", "leaders"): "Who headed the delegation: {kw}?",
     },
     "ru": {
         ("when", None): "Когда {kw}?",
@@ -46,6 +47,7 @@ ASKED = {
         ("who", "host"): "Кто принимал {kw}?",
         ("who", "parties"): "Кто участвовал: {kw}?",
         ("who", "organisers"): "Кто организовал {kw}?",
+        ("who", "leaders"): "Кто возглавлял делегацию: {kw}?",
     },
     "kk": {
         ("when", None): "{kw} қашан?",
@@ -57,6 +59,7 @@ ASKED = {
         ("who", "host"): "{kw} кім қабылдады?",
         ("who", "parties"): "{kw} кімдер қатысты?",
         ("who", "organisers"): "{kw} кім ұйымдастырды?",
+        ("who", "leaders"): "{kw} делегациясын кім басқарды?",
     },
 }
 
@@ -440,6 +443,76 @@ def test_a_day_is_answered_by_the_fact_dated_to_the_day(engine, question, says) 
     answer, first = _first(engine, question)
     assert answer.fact == ("first_round_2015" if "May" in says else "astana_talks_2017")
     assert says in first, first
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "On what day did the Astana round on Syria open?",  # "round" is the 2015 rounds' word
+        "On which day did the Syrian talks in Astana start?",
+        "В какой день начались переговоры по Сирии в Астане?",
+        "Какого числа начались переговоры в Астане?",
+    ],
+)
+def test_a_fact_dated_to_the_day_answers_on_what_day_before_a_closer_worded_one(
+    engine, question
+) -> None:
+    answer, first = _first(engine, question)
+    assert answer.fact == "astana_talks_2017", first
+    day = engine.kb.fact("astana_talks_2017").date.label(answer.lang, when=True)
+    assert first == t(answer.lang, "focus_when", value=day), first
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("On what day did the first round of talks in Astana take place?", "en"),
+        ("В какой день прошел первый раунд переговоров в Астане?", "ru"),
+        ("Астанадағы бірінші раунд қай күні өтті?", "kk"),
+    ],
+)
+def test_a_day_the_source_does_not_give_is_said_to_be_missing(engine, question, lang) -> None:
+    """The first round is dated to its month: asked for the day, the lead says the source
+    gives none, then gives the month, never another fact's day."""
+    answer, first = _first(engine, question)
+    assert (answer.lang, answer.fact, answer.no_day) == (lang, "first_round_2015", True)
+    month = engine.kb.fact("first_round_2015").date.label(lang, when=True)
+    assert first == t(lang, "focus_when_no_day", value=month), first
+    _, plain = _first(engine, "When did the first round of talks in Astana take place?")
+    assert plain == t("en", "focus_when", value="May 2015")  # no day asked: no note
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who led the Damascus government's delegation in Astana?",
+        "Who headed the Syrian government delegation in Astana?",
+        "Who chaired the Astana talks on Syria?",
+        "Кто возглавлял делегацию сирийского правительства в Астане?",
+        "Астанадағы Сирия үкіметі делегациясын кім басқарды?",
+        "Who is the head of the OIC?",
+    ],
+)
+def test_who_led_or_headed_is_declined_no_fact_names_a_leader(engine, question) -> None:
+    """No fact names who led a delegation or chaired talks: declined, never the host (as
+    the topic's, or as the Syrian government's official, off our ground)."""
+    answer = engine.answer(question)
+    assert not answer.answered, (question, answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("Who was the Kazakh leader credited with ending the quarrel between Moscow and Ankara?",
+         "Nazarbayev"),
+        ("Who mediated between Russia and Turkey?", "Nazarbayev"),
+        ("Who hosted the Astana talks?", "Astana"),
+    ],
+)  # fmt: skip
+def test_a_leader_word_is_no_role_of_its_own(engine, question, name) -> None:
+    """ "leader" names the actor: only delegations, heads and chairs ask for a leader."""
+    answer, first = _first(engine, question)
+    assert answer.answered and name in first, first
 
 
 @pytest.mark.parametrize(
