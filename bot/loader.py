@@ -13,6 +13,7 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .locales import t
 from .schema import Fact, Localized, Topic
 from .text import LANGS
 from .yaml_reader import parse_yaml
@@ -62,10 +63,16 @@ class KnowledgeBase:
         }
         return [lang for lang in LANGS if lang not in missing]
 
-    def summary(self) -> str:
-        return (
-            f"{len(self.topics)} topics, {len(self.facts)} facts, "
-            f"languages: {', '.join(self.languages()) or 'none complete'}"
+    def summary(self, lang: str = "en", languages: list[str] | None = None) -> str:
+        """How large it is and which languages it is complete in, in words of `lang`
+        (`languages`: those, when known already)."""
+        found = self.languages() if languages is None else languages
+        return t(
+            lang,
+            "kb_summary",
+            topics=len(self.topics),
+            facts=len(self.facts),
+            languages=", ".join(found) or t(lang, "kb_no_language"),
         )
 
 

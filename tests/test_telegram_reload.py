@@ -72,6 +72,40 @@ async def test_watcher_picks_up_edits(
         assert call.params["text"].startswith("<b>Watched</b>")
 
 
+async def test_watcher_picks_up_a_quiz_only_edit(
+    tg: FakeTelegram, serve_bot: ServeBot, tmp_path: Path
+) -> None:
+    """Quiz files are the fact base's too: editing one alone goes live as well."""
+    folder = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, folder)
+    quiz = folder / "quiz" / "iran.yaml"
+    async with serve_bot(
+        engine=Engine.load(folder), knowledge_watch=True, knowledge_watch_interval=0.1
+    ):
+        text = quiz.read_text(encoding="utf-8")
+        assert "    en: " in text
+        quiz.write_text(text.replace("    en: ", "    en: Watched. "), encoding="utf-8")
+        deadline = time.monotonic() + 15
+        while True:
+            before = len(tg.calls_of("sendPoll"))
+            tg.send_text(ADMIN, "/quiz iran")
+            poll = (await tg.wait_for_calls("sendPoll", before + 1))[before]
+            if poll.params["question"].startswith("Watched.") or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.05)
+        assert poll.params["question"].startswith("Watched."), poll.params["question"]
+
+
+async def test_reload_reports_in_the_admins_language(tg: FakeTelegram, serve_bot: ServeBot) -> None:
+    async with serve_bot(admins=frozenset({ADMIN})):
+        kb = Engine.load().kb
+        reply = await ask(tg, ADMIN, "/reload", language_code="ru")
+        expected = f"База фактов перезагружена: тем: {len(kb.topics)}, фактов: {len(kb.facts)}"
+        assert reply.params["text"].startswith(expected), reply.params["text"]
+        kazakh = await ask(tg, ADMIN, "/reload", language_code="kk")
+        assert kazakh.params["text"].startswith("Деректер базасы қайта жүктелді: тақырып: ")
+
+
 async def test_group_burst_of_one_question_gets_one_answer(
     tg: FakeTelegram, serve_bot: ServeBot
 ) -> None:

@@ -67,6 +67,8 @@ STRINGS = {
     "button_maybe": "? {value}",
     "stale_button": "This button is out of date. Try /topics.",
     "inline_topic_description": "Kazakhstan's role, with dates",
+    "kb_summary": "{topics} topics, {facts} facts, languages: {languages}",
+    "kb_no_language": "none complete",
     "reload_ok": "Fact base reloaded: {value}.",
     "reload_failed": "The fact base was NOT reloaded; the old one stays live.\n{value}",
     "bot_description": "Answers questions about Kazakhstan's global diplomacy initiatives "

@@ -69,6 +69,8 @@ STRINGS = {
     "button_maybe": "? {value}",
     "stale_button": "Бұл батырма ескірген. /topics командасын қолданып көріңіз.",
     "inline_topic_description": "Қазақстанның рөлі және негізгі күндер",
+    "kb_summary": "тақырып: {topics}, факт: {facts}, тілдер: {languages}",
+    "kb_no_language": "толық тіл жоқ",
     "reload_ok": "Деректер базасы қайта жүктелді: {value}.",
     "reload_failed": "Деректер базасы қайта жүктелмеді; бұрынғысы жұмыс істеп тұр.\n{value}",
     "bot_description": "Қазақстанның дипломатиялық бастамалары (Сирия, Ресей мен Түркия, БҰҰ "

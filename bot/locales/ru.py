@@ -67,6 +67,8 @@ STRINGS = {
     "button_maybe": "? {value}",
     "stale_button": "Эта кнопка устарела. Попробуйте /topics.",
     "inline_topic_description": "Роль Казахстана и ключевые даты",
+    "kb_summary": "тем: {topics}, фактов: {facts}, языки: {languages}",
+    "kb_no_language": "ни на одном полностью",
     "reload_ok": "База фактов перезагружена: {value}.",
     "reload_failed": "База фактов НЕ перезагружена, используется прежняя версия.\n{value}",
     "bot_description": "Отвечает на вопросы о дипломатических инициативах Казахстана (Сирия, "

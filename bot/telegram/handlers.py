@@ -64,8 +64,9 @@ async def reload(update: Update, context: BotContext) -> None:
     if user is None or user.id not in context.services.admins:
         await unknown_command(update, context)
         return
-    ok, detail = await reload_knowledge(context.application)
-    text = t(_language(update, context), "reload_ok" if ok else "reload_failed", value=detail)
+    lang = _language(update, context)
+    ok, detail = await reload_knowledge(context.application, lang)
+    text = t(lang, "reload_ok" if ok else "reload_failed", value=detail)
     await reply_html(message, Html.escape(text), quote=in_group(message))
 
 

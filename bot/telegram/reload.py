@@ -24,6 +24,7 @@ from telegram.ext import Application, CommandHandler
 
 from ..engine import Engine, freeze_heap
 from ..loader import KnowledgeBase, KnowledgeError, paused_gc
+from ..quiz_files import QUIZ_FOLDER
 from .context import replace_engine, services_of
 from .menu import FIXED_COMMANDS, register_menu
 
@@ -33,13 +34,14 @@ _LOCK = "reload_lock"
 BUILD_SWITCH_INTERVAL = 0.0005  # seconds: how long the build thread may keep the GIL
 
 
-async def reload_knowledge(application: Application) -> tuple[bool, str]:
-    """Load the fact base again: (True, its summary), or (False, the validation error)."""
+async def reload_knowledge(application: Application, lang: str = "en") -> tuple[bool, str]:
+    """Load the fact base again: (True, its summary in `lang`), or (False, the validation
+    error)."""
     lock: asyncio.Lock = application.bot_data.setdefault(_LOCK, asyncio.Lock())
     async with lock:  # two reloads at once would race to be the last one swapped in
         live = services_of(application).engine
         try:
-            engine, summary = await asyncio.to_thread(_rebuild, live)
+            engine, languages = await asyncio.to_thread(_rebuild, live)
         except KnowledgeError as exc:
             log.error("The fact base was not reloaded, the old one stays live:\n%s", exc)
             return False, str(exc)
@@ -50,13 +52,14 @@ async def reload_knowledge(application: Application) -> tuple[bool, str]:
         replace_engine(application, engine)
         _update_topic_commands(application, old_kb, engine.kb)
         await register_menu(application.bot, engine.kb)
-        log.info("Fact base reloaded: %s", summary)
-        return True, summary
+        log.info("Fact base reloaded: %s", engine.kb.summary("en", languages))
+        return True, engine.kb.summary(lang, languages)
 
 
-def _rebuild(live: Engine) -> tuple[Engine, str]:
-    """The engine of the fact base folder as it is now, built from the live one, and its
-    summary (which reads every text of the base: not on the event loop either)."""
+def _rebuild(live: Engine) -> tuple[Engine, list[str]]:
+    """The engine of the fact base folder as it is now, built from the live one, and the
+    languages it is complete in (which reads every text of the base: not on the event loop
+    either)."""
     interval = sys.getswitchinterval()
     sys.setswitchinterval(BUILD_SWITCH_INTERVAL)
     try:
@@ -64,9 +67,9 @@ def _rebuild(live: Engine) -> tuple[Engine, str]:
         # that the build made so far, holding the interpreter; then it is frozen, not walked
         with paused_gc():
             engine = Engine.load(live.kb.directory, previous=live)
-            summary = engine.kb.summary()
+            languages = engine.kb.languages()
             freeze_heap()
-        return engine, summary
+        return engine, languages
     finally:
         sys.setswitchinterval(interval)
 
@@ -86,17 +89,20 @@ def _update_topic_commands(
 
 
 def _snapshot(directory: Path | None) -> dict[str, tuple[int, int]]:
+    """The topic files' and quiz files' times and sizes: a reload reads both."""
     if directory is None or not directory.is_dir():
         return {}
-    return {
-        path.name: (path.stat().st_mtime_ns, path.stat().st_size)
-        for path in directory.iterdir()
-        if path.suffix in (".yaml", ".yml")
-    }
+    found = {}
+    for folder in (directory, directory / QUIZ_FOLDER):
+        for path in folder.iterdir() if folder.is_dir() else ():
+            if path.suffix in (".yaml", ".yml"):
+                status = path.stat()
+                found[str(path.relative_to(directory))] = (status.st_mtime_ns, status.st_size)
+    return found
 
 
 def watch_knowledge(application: Application, interval: float) -> Coroutine[Any, Any, None]:
-    """Reload whenever a topic file is added, removed or changed (polls mtimes).
+    """Reload whenever a topic or quiz file is added, removed or changed (polls mtimes).
 
     The folder as it is at this call is the baseline, so an edit made from then on is picked
     up however soon the returned watcher gets to run.
