@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         texts = [q for q, context in questions if not context]
         asked = (texts + synthetic.synthetic_questions(large, SCALE_QUESTIONS))[:SCALE_QUESTIONS]
         print(f"6. a {SIZES[-1]:,}-fact base through the command line (a minute or two a run)")
-        figures += scale.scale_figures(large, asked, runs=1 if args.quick else 2)
+        figures += scale.scale_figures(large, asked, runs=1 if args.quick else 3)
 
         print("3. start-up")
         figures += startup.startup_figures(runs)
