@@ -693,7 +693,7 @@ class Engine:
                     total += match.similarity * weight / shared
             total += 2.0 * date_fit(analysis.dates, fact)
             if analysis.focus and fact_detail(fact, analysis.focus, analysis.role):
-                fits = self._answers(fact, analysis) and not self._too_vague(fact, analysis)
+                fits = self._answers(fact, analysis) and not self._no_day(fact, analysis)
                 total += FOCUS_BONUS if fits else 0.0
             if analysis.focus == "when" and fact.date:
                 if self.fact_events.get(fact.id) in analysis.events:
@@ -723,16 +723,14 @@ class Engine:
         return True
 
     @staticmethod
-    def _too_vague(fact: Fact, analysis: Analysis, precision: str | None = None) -> bool:
-        """Whether a "when" question asks for more than the fact's date gives (`precision`,
-        or any asked): a day ("on what day") of a date in months, years of a single year.
-        Such a date answers only when nothing sharper fits the question."""
-        asked = {precision} & analysis.precision if precision else analysis.precision
+    def _no_day(fact: Fact, analysis: Analysis) -> bool:
+        """Whether "on what day" is asked of a fact whose date gives no day: it answers only
+        when no fact dated to the day fits the question (then the lead says so)."""
         return bool(
             analysis.focus == "when"
             and fact.date
-            and asked
-            and not asked <= date_precision(fact.date)
+            and "day" in analysis.precision
+            and "day" not in date_precision(fact.date)
         )
 
     def _covers(self, fact: Fact, analysis: Analysis) -> bool:
@@ -950,7 +948,7 @@ class Engine:
             topics=tuple(topics),
             facts=tuple(fact.id for fact in chosen),
             detail_withheld=bool(analysis.focus) and not self._answers(chosen[0], analysis),
-            no_day=self._too_vague(chosen[0], analysis, "day"),
+            no_day=self._no_day(chosen[0], analysis),
             score=round(confidence * 100, 1),
             candidates=candidates,
             **base,
