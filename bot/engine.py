@@ -35,6 +35,7 @@ from .reading import (
     asked_head,
     asking_clause,
     named_words,
+    owned_words,
     read_phrases,
     split_sentences,
     word_shape,
@@ -376,7 +377,9 @@ class Engine:
 
     def reads_kazakh_latin(self, text: str) -> bool:
         """Whether a Latin-letter text is Kazakh: more of its words are Kazakh than English
-        or Russian typed in Latin letters, or it uses letters only Kazakh Latin has."""
+        or Russian typed in Latin letters, or it uses letters only Kazakh Latin has; or its
+        one word that is not a name is Kazakh with a Kazakh ending ("minsk *sammitteri*
+        nazarbaev")."""
         if is_cyrillic(text):
             return False
         lex, index = self.lexicon, self.index
@@ -384,7 +387,7 @@ class Engine:
             KAZAKH_APOSTROPHE.search(text)
         )
         kazakh = 2 if special else 0
-        english = russian = 0
+        english = russian = inflected = 0
         for word in latin_words(text):
             if word.isdigit():
                 continue
@@ -403,10 +406,13 @@ class Engine:
                 continue  # a name both write alike ("Astana"), or a word of both
             if is_kazakh:
                 kazakh += 1
+                inflected += len(forms) > 1
             elif is_english:
                 english += 1
             elif word.isalpha() and self._classify(latin_to_cyrillic(word)) == "stop":
                 russian += 1
+        if inflected and not english and not russian:
+            return True
         return kazakh >= 2 and kazakh > english and kazakh > russian
 
     def reads_kazakh_cyrillic(self, text: str) -> bool:
@@ -462,6 +468,7 @@ class Engine:
         analysis.words = found
         analysis.conjunction = "," in rest or "&" in rest or bool(CONJUNCTIONS.intersection(keys))
         foreign_roles = set() if analysis.kazakh_latin else self._foreign_roles(found) - phrased
+        owned = owned_words(found)
         kinds: list[str] = []  # each word as the question's shape sees it: see reading.word_shape
         asked: list[str] = []  # question words in the clause, in order
         nouns: list[str] = []  # focus nouns in the clause
@@ -479,8 +486,9 @@ class Engine:
                 position
                 and found[position - 1] in POSSESSIVES
                 and kind is None
-                and (match is None or match.similarity < 1)  # "my *Syria* essay" names Syria
-            ):
+                # "my *Syria* essay" names Syria; "my *building*" is no "build" of the base
+                and (match is None or match.similarity < 1 or word not in self.index.surfaces)
+            ) or (position in owned and kind is None):
                 kind, match = "stop", None  # "my *uncle* says": the asker's own, not asked about
             if skip:
                 skip = False
@@ -547,10 +555,15 @@ class Engine:
             analysis.focus = asked[-1] if analysis.lang == "kk" else asked[0]
         elif nouns:
             analysis.focus = nouns[0]
-        analysis.role = self._role(found, analysis.focus)
+        analysis.role, role_words = self._role(found, analysis.focus)
         if analysis.role:
-            # "who was on the other *side*": the role word says what is asked, not about what
-            analysis.role_words = frozenset(w for w in found if self._role_word(w))
+            # "who was on the other *side*": the role word says what is asked, not about what,
+            # and is no unknown word either ("who *attended*": no fact says "attended")
+            analysis.role_words = role_words
+            if head is not None and found[head] in role_words:
+                analysis.unknown_head = False  # "who *attended*" asks for a role, not a thing
+            analysis.unknown = [w for w in analysis.unknown if w not in role_words]
+            analysis.named_unknown = [w for w in analysis.named_unknown if w not in role_words]
         # a question word may stand inside the event's phrase: "Кеңесінде *қашан* болды"
         plain = [w for w in found if not (self._classify(w) or "").startswith("ask:")]
         analysis.events = events_in(plain, self.lexicon)
@@ -562,29 +575,34 @@ class Engine:
             analysis.focus = "when"  # «в какой день»: «день» is a stop word, for «добрый день»
         return analysis
 
-    def _role(self, found: list[str], focus: str | None) -> str | None:
-        """For "who", the role asked about: the one whose word stands nearest a "who" word.
+    def _role(self, found: list[str], focus: str | None) -> tuple[str | None, frozenset[str]]:
+        """For "who", the role asked about: the one whose word stands nearest a "who" word;
+        and the words that name a role ("took part", "вёл переговоры": what is asked, not
+        about what).
 
         "кім қабылдады" asks for the host, "who took part" for the parties.
         """
         if focus != "who":
-            return None
+            return None, frozenset()
         lex = self.lexicon
         kinds = [self._classify(word) or "" for word in found]
         whos = [i for i, kind in enumerate(kinds) if kind in ("ask:who", "focus:who")]
         roles = []
+        said: set[str] = set()
         for position, word in enumerate(found):
             ahead = (tuple(found[position : position + n]) for n in (3, 2, 1))
-            label = next((lex.phrases[key] for key in ahead if key in lex.phrases), None)
-            if label is None:
-                form = next((f for f in (word, *stems(word)) if f in lex.asked_roles), None)
-                label = f"role:{lex.asked_roles[form]}" if form else None
-            if label and label.startswith("role:"):
+            key = next((key for key in ahead if key in lex.phrases), None)
+            label = lex.phrases[key] if key is not None else None
+            if label is None and self._role_word(word):
+                form = next(f for f in (word, *stems(word)) if f in lex.asked_roles)
+                label, key = f"role:{lex.asked_roles[form]}", (word,)
+            if label and label.startswith("role:") and key is not None:
                 roles.append((position, label.removeprefix("role:")))
+                said.update(key)
         if not roles:
-            return None
+            return None, frozenset()
         nearest = min(roles, key=lambda r: min((abs(r[0] - w) for w in whos), default=r[0]))
-        return nearest[1]
+        return nearest[1], frozenset(said)
 
     def _head_terms(
         self, found: list[str], read: list[tuple[str | None, Match | None]], head: int
@@ -831,7 +849,7 @@ class Engine:
         # asks what was signed or founded, where no fact of the topic records such an act
         # (other events are told loosely: "sat down with Iran" is talks, not membership)
         acts = analysis.events & RECORDED_ACTS if analysis.focus != "when" else frozenset()
-        if named and acts and not acts & self.topic_events[answered[0]]:
+        if named and acts and not self._records(answered[0], acts, analysis.dates):
             confidence = min(confidence, DECLINE_BELOW * 0.9)  # an event no fact of it names
             coverage = 0.0
         counts = analysis.focus != "how_many" or self._counts(answered[0])
@@ -874,6 +892,16 @@ class Engine:
     def _generic(self, term: str) -> bool:
         """Whether half the topics or more use a term ("talks", "war"): it names none."""
         return len(self.index.topic_terms.get(term, {})) >= max(2, len(self.kb.topics) // 2)
+
+    def _records(self, topic: str, acts: frozenset[str], dates: Sequence[DateQuery]) -> bool:
+        """Whether a fact of the topic names one of the acts; with dates, one dated within
+        them ("What was signed on 23 January 2017?" is not answered by 2015's agreements)."""
+        if not acts & self.topic_events[topic]:
+            return False
+        return not dates or any(
+            date_fit(dates, fact) and acts & events_in(words(normalise(fact.text.en)), self.lexicon)
+            for fact in self.kb.topics[topic].facts
+        )
 
     def _counts(self, topic: str) -> bool:
         """Whether some fact of a topic states a count: what "how many" needs."""

@@ -37,6 +37,39 @@ CONJUNCTIONS = CONJUNCTIONS | {kazakh_skeleton(word) for word in CONJUNCTIONS}  
 POSSESSIVES = frozenset({"my", "our", "мой", "моя", "мои", "моего", "моей", "наш", "наша", "менің"})
 # Words that may stand between a role and its country: "the president of Iran".
 LINK_WORDS = frozenset({"the", "of", "a", "an", "'s", "s"})
+# Possessives that follow what they own: "the council *of my* building", «совет *моего* дома».
+_OWNER_AFTER = {"of": frozenset({"my", "our"})}
+_GENITIVE_POSSESSIVES = frozenset({"моего", "моей", "моих", "нашего", "нашей", "наших"})
+_PHRASE_ENDS = LINK_WORDS | {"in", "at", "on", "for", "to", "about", "в", "на", "о", "об", "по"}
+
+
+def owned_words(found: list[str]) -> set[int]:
+    """Positions of the words a possessive after them makes the asker's own: "the *security
+    council* of my building" is the building's council, not the UN's («*совет безопасности*
+    моего дома»), and so is "the *next meeting* of" it. At most three words back from each
+    "of", up to a link word."""
+    owned: set[int] = set()
+    for position, word in enumerate(found):
+        after = found[position + 1] if position + 1 < len(found) else ""
+        if not (
+            after in _OWNER_AFTER.get(word, ())
+            or (word in _GENITIVE_POSSESSIVES and position + 1 < len(found))
+        ):
+            continue
+        end = position  # "of" itself is a link word
+        while True:
+            start = end
+            while start > max(0, end - 3) and found[start - 1] not in _PHRASE_ENDS:
+                start -= 1
+            owned.update(range(start, end))
+            # "the next meeting *of the* council of my building": owned in turn
+            link = start - 1
+            while link >= 0 and found[link] in ("the", "a", "an"):
+                link -= 1
+            if link < 1 or found[link] != "of" or start == end:
+                break
+            end = link
+    return owned
 
 
 _SENTENCE_WORD = re.compile(r"(^|[.!?…:;]\s*|\s+)([^\W\d_][^\W_]*)")

@@ -380,8 +380,9 @@ CORE_SLICES = {"en", "ru", "kk", "translit", "dialogue", "off-topic"}
         DATA / "probe_questions.yaml",
         DATA / "questions_tune.yaml",
         DATA / "questions_check.yaml",
+        DATA / "questions_c.yaml",
     ],
-    ids=["dev", "extra", "probe", "tune", "check"],
+    ids=["dev", "extra", "probe", "tune", "check", "set_c"],
 )
 def test_question_sets_meet_the_issue_targets(questions: Path) -> None:
     """The dev set, and the sets written apart from the matcher to check it generalises
