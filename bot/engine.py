@@ -32,6 +32,7 @@ from .reading import (
     CONJUNCTIONS,
     LINK_WORDS,
     POSSESSIVES,
+    TRANSLIT_CONJUNCTIONS,
     asked_head,
     asking_clause,
     named_words,
@@ -466,7 +467,8 @@ class Engine:
         clause, asking = asking_clause(sentences, where, read)
         named = named_words(question)
         analysis.words = found
-        analysis.conjunction = "," in rest or "&" in rest or bool(CONJUNCTIONS.intersection(keys))
+        joining = CONJUNCTIONS if english or analysis.kazakh_latin else TRANSLIT_CONJUNCTIONS
+        analysis.conjunction = "," in rest or "&" in rest or bool(joining.intersection(keys))
         foreign_roles = set() if analysis.kazakh_latin else self._foreign_roles(found) - phrased
         owned = owned_words(found)
         kinds: list[str] = []  # each word as the question's shape sees it: see reading.word_shape
@@ -520,7 +522,7 @@ class Engine:
                     analysis.off_domain.append(word)
                 else:
                     analysis.context_off_domain += 1
-            elif keys[position] in CONJUNCTIONS:
+            elif keys[position] in joining:
                 pass  # "Ресей мен Түркия", as "Russia and Turkey": two names, no pair
             elif kind == "stop" or word.isdigit():
                 continue  # function words do not break a pair: "council of security"
@@ -856,6 +858,12 @@ class Engine:
         if named and not counts and ranked[0] != followed:
             confidence = min(confidence, DECLINE_BELOW * 0.9)  # no fact of it states a count
             coverage = 0.0  # an answer would not speak to what was asked
+        # "Why did Turkey shoot down the Russian jet?": the countries are ours, what they did
+        # is not: two words no fact uses, and every word we know only names a country
+        own = [m for i, m in enumerate(analysis.matches) if i not in analysis.context_matches]
+        if named and len(analysis.unknown) >= 2 and own and all(map(self._country, own)):
+            confidence = min(confidence, DECLINE_BELOW * 0.9)
+            coverage = 0.0
         role = analysis.role
         if named and role and role not in self.held_roles and ranked[0] != followed:
             confidence = min(confidence, DECLINE_BELOW * 0.9)  # "who headed the delegation?":
@@ -902,6 +910,11 @@ class Engine:
             date_fit(dates, fact) and acts & events_in(words(normalise(fact.text.en)), self.lexicon)
             for fact in self.kb.topics[topic].facts
         )
+
+    def _country(self, match: Match) -> bool:
+        """Whether a word only names a country ("Turkey", "Russian", «турецкий»)."""
+        countries = self.lexicon.countries
+        return any(form in countries for form in (match.word, *stems(match.word)))
 
     def _counts(self, topic: str) -> bool:
         """Whether some fact of a topic states a count: what "how many" needs."""
@@ -971,12 +984,25 @@ class Engine:
         base: dict,
     ) -> Answer:
         chosen = [self._best_fact(self.kb.topics[t], analysis, last) for t in topics]
+        no_day = self._no_day(chosen[0], analysis)
+        date = chosen[0].date
+        if (
+            no_day
+            and date
+            and analysis.dates
+            and all(q.label("en") == date.label("en") for q in analysis.dates)
+        ):
+            # "What exact day in May 2015…?": it knows the month; the day is what no fact gives
+            base["score"] = round(confidence * 100, 1)
+            return Answer(
+                kind="declined", candidates=tuple(topics), declined="detail_not_in_facts", **base
+            )
         return Answer(
             kind="topic",
             topics=tuple(topics),
             facts=tuple(fact.id for fact in chosen),
             detail_withheld=bool(analysis.focus) and not self._answers(chosen[0], analysis),
-            no_day=self._no_day(chosen[0], analysis),
+            no_day=no_day,
             score=round(confidence * 100, 1),
             candidates=candidates,
             **base,

@@ -31,6 +31,7 @@ from .lexicon import Lexicon, load_lexicon
 from .loader import KnowledgeBase, paused_gc
 from .schema import Localized, LocalizedWords, Topic
 from .text import (
+    KAZAKH_ENDINGS,
     LANGS,
     fold_kazakh,
     is_cyrillic,
@@ -449,10 +450,13 @@ class Index:
         found = self._fuzzy(word) if is_cyrillic(word) else None
         if found:
             return Match(word, *found)
-        # Kazakh endings the stemmer left: try the word without its last letters
+        # endings the stemmer left (Kazakh ones above all): try the word without its last
+        # letters, down to four for a Kazakh ending and five else («помогал» is «помога…»,
+        # «самолёт» no «само»)
         if is_cyrillic(word):
             for cut in range(1, min(4, len(word) - 4) + 1):
-                term = self._exact(word[:-cut])
+                kept = word[-cut:] in KAZAKH_ENDINGS or len(word) - cut >= 5
+                term = self._exact(word[:-cut]) if kept else None
                 if term:
                     return Match(word, term, 0.9)
         return None

@@ -163,8 +163,11 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                     if len(found) > 1:  # "how many", "what number of"
                         phrase(found, f"{kind}:{name}", lang)
                         continue
+                    # as with stop words: a stem of three letters would take in content words
+                    # («қайда» is «қай», as «қайта» and «қайшылық» are)
                     for form in _forms(found[0], lang):
-                        target.setdefault(form, name)
+                        if form == found[0] or len(form) > 3:
+                            target.setdefault(form, name)
                     if lang == "kk":
                         kazakh(found[0], f"{kind}:{name}")
         for found in _items(data.get("followup", [])):
@@ -219,7 +222,11 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                 if 1 < len(found) <= MAX_PHRASE:
                     phrase(found, f"={concept}", lang)
                 if len(found) == 1:
-                    concepts.setdefault(stem_for(found[0], lang), f"={concept}")
+                    stem = stem_for(found[0], lang)
+                    # a stem that is a question word stands for it too: «қайшылық» is «қай»
+                    # ("which"), as «қайта» is; the word then counts as written only
+                    if stem not in which and stem not in asks:
+                        concepts.setdefault(stem, f"={concept}")
                     word_concepts.setdefault(found[0], f"={concept}")
                     if lang == "kk":
                         kazakh(found[0], f"={concept}")

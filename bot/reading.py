@@ -33,6 +33,8 @@ CONJUNCTIONS = frozenset(
     }
 )
 CONJUNCTIONS = CONJUNCTIONS | {kazakh_skeleton(word) for word in CONJUNCTIONS}  # Latin-typed
+# ... and Russian ones in Latin letters, where the text is not plainly English ("irana i sirii")
+TRANSLIT_CONJUNCTIONS = CONJUNCTIONS | {"i", "ili"}
 # Words that make the next one the asker's own: "my *uncle* says", "мой *сосед*", "менің *ағам*".
 POSSESSIVES = frozenset({"my", "our", "мой", "моя", "мои", "моего", "моей", "наш", "наша", "менің"})
 # Words that may stand between a role and its country: "the president of Iran".

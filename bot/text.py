@@ -224,6 +224,7 @@ def _strip_ending(stem: str, endings: tuple[tuple[int, frozenset[str]], ...]) ->
 
 
 _KK_ENDINGS = _by_length(_KK_SUFFIXES)
+KAZAKH_ENDINGS = frozenset(_KK_SUFFIXES)  # what a Kazakh word may end in beyond its stem
 
 
 @lru_cache(maxsize=65536)

@@ -396,6 +396,26 @@ def test_question_sets_meet_the_issue_targets(questions: Path) -> None:
     assert result.meets_goals()
 
 
+# set D's misses no general fix reached yet: a name the source never gives opening a keyword
+# query (no capital tells it from the first word of a sentence), and a question for the P5+1's
+# members that every word of which the base knows
+SET_D_KNOWN_MISSES = (
+    "'Tokayev speech at the UN Security Council' -> unsc",
+    "'Which countries make up the P5+1?' -> iran",
+)
+
+
+def test_set_d_meets_the_targets_but_for_two_known_decoys() -> None:
+    """Set D (questions_d.yaml) was held out once, then used for general fixes; its off-topic
+    slice stays one item under target, with exactly the misses noted above."""
+    result = evaluate(Engine.load(), DATA / "questions_d.yaml")
+    shares = {name: score.share for name, score in result.slices.items()}
+    below = {n: f"{s:.1%}" for n, s in shares.items() if s < ISSUE_TARGETS[n]}
+    assert set(below) <= {"off-topic"}, f"below target: {below}; misses: {result.misses}"
+    unexpected = [m for m in result.misses if not any(k in m for k in SET_D_KNOWN_MISSES)]
+    assert not unexpected and len(result.misses) <= len(SET_D_KNOWN_MISSES), result.misses
+
+
 # --- help, and no Telegram outside `run` -----------------------------------------------------
 
 

@@ -1397,3 +1397,60 @@ def test_which_ordinal_year_follows_up_in_kazakh(engine: Engine) -> None:
     *_, year = converse(engine, "Иран ядролық келісімі", "нешінші жылы?")
     assert_topic(year, "iran")
     assert year.focus == "when"
+
+
+def test_russian_and_in_latin_letters_joins_two_topics(engine: Engine) -> None:
+    answer = engine.answer("chto kazahstan sdelal dlya irana i sirii")
+    assert set(answer.topics) == {"iran", "syria"}, answer
+    for english in ("i want to know about syria", "What did I learn about Syria today?"):
+        assert not engine.analyse(english).conjunction  # plainly English: "i" is no «и»
+
+
+def test_a_reason_is_no_reason_for_another_act(engine: Engine) -> None:
+    """ "Thanks to Nazarbayev's efforts" says why cooperation resumed, not why they quarrelled:
+    no short stem of the lexicon («қайшылық» is «қай») ties a resumption to the rift."""
+    answer = engine.answer("Why did Russia and Turkey quarrel?")
+    assert answer.fact == "rift_healed_2016" and answer.topic == "russia_turkey"
+    assert engine.analyse("Ресей мен Түркия ынтымақтастықты қашан қайта бастады?").focus == "when"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Why did Turkey shoot down the Russian jet?",
+        "Почему Турция сбила российский самолёт?",
+        "What exact day in May 2015 did the first round start?",
+    ],
+)
+def test_what_no_fact_records_about_our_countries_or_dates_is_declined(
+    engine: Engine, question: str
+) -> None:
+    """Two words no fact uses, beside only country names; the day within the month asked."""
+    answer = engine.answer(question)
+    assert not answer.answered and answer.declined == "detail_not_in_facts", answer
+
+
+def test_a_russian_word_is_not_cut_into_a_short_kazakh_stem(engine: Engine) -> None:
+    assert engine.index.resolve("самолет") is None  # not «сам…»
+    assert engine.index.resolve("помогал") is not None  # «помога…»: a Russian ending left
+
+
+@pytest.mark.parametrize(
+    ("question", "topics"),
+    [
+        ("Кому приписывают примирение Москвы и Анкары?", {"russia_turkey"}),
+        ("What other initiatives does Kazakhstan have with Turkey?", {"oic", "russia_turkey"}),
+    ],
+)
+def test_credit_words_and_initiatives(engine: Engine, question: str, topics: set) -> None:
+    answer = engine.answer(question)
+    assert answer.answered and set(answer.topics) <= topics, answer
+
+
+def test_kazakh_taghy_asks_past_the_last_answer(engine: Engine) -> None:
+    *_, other = converse(
+        engine,
+        "Ресей мен Түркия қарым-қатынасын жақсартуға кім көмектесті?",
+        "ал Түркиямен бірге тағы қандай бастама бар?",
+    )
+    assert_topic(other, "oic")
