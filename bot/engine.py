@@ -410,11 +410,18 @@ class Engine:
                 inflected += len(forms) > 1
             elif is_english:
                 english += 1
-            elif word.isalpha() and self._classify(latin_to_cyrillic(word)) == "stop":
+            elif word.isalpha() and self._russian_in_latin(word):
                 russian += 1
         if inflected and not english and not russian:
             return True
         return kazakh >= 2 and kazakh > english and kazakh > russian
+
+    def _russian_in_latin(self, word: str) -> bool:
+        """A Russian word typed in Latin letters: a function word, or one the base writes
+        ("islamskoe", "sblizhenie")."""
+        cyrillic = latin_to_cyrillic(word)
+        match = self.index.resolve(cyrillic) if len(word) > 3 else None
+        return self._classify(cyrillic) == "stop" or (match is not None and match.similarity == 1)
 
     def reads_kazakh_cyrillic(self, text: str) -> bool:
         """Whether a Cyrillic text without Kazakh letters is Kazakh typed on a Russian keyboard
@@ -797,6 +804,13 @@ class Engine:
         if analysis.empty:
             thanks = "?" not in question and self.lexicon.closing.intersection(analysis.words)
             if last and (analysis.focus or analysis.followup) and not thanks:
+                if analysis.role and analysis.role not in self.held_roles:  # "who led it?"
+                    return Answer(
+                        kind="declined",
+                        candidates=last.topics[:1],
+                        declined="detail_not_in_facts",
+                        **base,
+                    )
                 return self._topic_answer(list(last.topics[:1]), analysis, last, 0.8, (), base)
             return Answer(kind="declined", declined="off_topic", **base)
         # a date with nothing else, or with only words many topics use ("What did Kazakhstan
@@ -829,9 +843,18 @@ class Engine:
             followed = ranked[0]  # what the follow-up is about, from here on
         best = scores[ranked[0]]
         answered = [ranked[0]]
-        for topic in ranked[1:MAX_TOPICS] if analysis.conjunction else ():
+        # "list all the talks Kazakhstan hosted": every topic that names all the best one does
+        listing = "all" in analysis.precision
+        named_by_best = {
+            m.term for m in analysis.matches if ranked[0] in self.index.topic_terms.get(m.term, {})
+        }
+        for topic in ranked[1:MAX_TOPICS] if analysis.conjunction or listing else ():
             enough = min(SECOND_TOPIC_SHARE * best, STRONG_EVIDENCE)
-            if scores[topic] >= enough and self._own_terms(topic, analysis, STRONG_EVIDENCE):
+            if listing and not analysis.conjunction:
+                own = all(topic in self.index.topic_terms.get(t, {}) for t in named_by_best)
+            else:
+                own = self._own_terms(topic, analysis, STRONG_EVIDENCE)
+            if scores[topic] >= enough and own:
                 answered.append(topic)
         coverage = self._coverage(analysis, {*answered, followed})
         confidence = coverage * min(1.0, best / STRONG_EVIDENCE)
@@ -855,7 +878,7 @@ class Engine:
             confidence = min(confidence, DECLINE_BELOW * 0.9)  # an event no fact of it names
             coverage = 0.0
         counts = analysis.focus != "how_many" or self._counts(answered[0])
-        if named and not counts and ranked[0] != followed:
+        if named and not counts:
             confidence = min(confidence, DECLINE_BELOW * 0.9)  # no fact of it states a count
             coverage = 0.0  # an answer would not speak to what was asked
         # "Why did Turkey shoot down the Russian jet?": the countries are ours, what they did
@@ -865,7 +888,7 @@ class Engine:
             confidence = min(confidence, DECLINE_BELOW * 0.9)
             coverage = 0.0
         role = analysis.role
-        if named and role and role not in self.held_roles and ranked[0] != followed:
+        if role and role not in self.held_roles:
             confidence = min(confidence, DECLINE_BELOW * 0.9)  # "who headed the delegation?":
             coverage = 0.0  # a role no fact names
         if confidence < DECLINE_BELOW:

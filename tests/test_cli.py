@@ -396,24 +396,38 @@ def test_question_sets_meet_the_issue_targets(questions: Path) -> None:
     assert result.meets_goals()
 
 
-# set D's misses no general fix reached yet: a name the source never gives opening a keyword
-# query (no capital tells it from the first word of a sentence), and a question for the P5+1's
-# members that every word of which the base knows
-SET_D_KNOWN_MISSES = (
-    "'Tokayev speech at the UN Security Council' -> unsc",
-    "'Which countries make up the P5+1?' -> iran",
-)
+# the misses of sets D and E no general fix reached yet. D: a name the source never gives
+# opening a keyword query (no capital tells it from a sentence's first word), and a question
+# for the P5+1's members whose every word the base knows. E: arithmetic over two dates, which
+# of two topics came first, a query of three typos, an acronym's expansion as the lead, "where
+# else" in Russian, and a label with the source's "February 8" where the base writes "8 February"
+KNOWN_MISSES = {
+    "questions_d.yaml": (
+        "'Tokayev speech at the UN Security Council' -> unsc",
+        "'Which countries make up the P5+1?' -> iran",
+    ),
+    "questions_e.yaml": (
+        "'wat did kazakhstn do for sirya peace' -> None",
+        "'Which came first, the Iran talks or the Syria talks?' -> None",
+        "'What does JCPOA stand for?' -> iran",
+        "'How many days passed between the Astana talks and the Geneva talks?' -> None",
+        "'How many months apart were the two 2015 rounds?' -> None",
+        "'Which countries make up the P5+1?' -> iran",
+        "'and the Geneva ones?' -> syria",
+        "'а где ещё Казахстан сотрудничает с Турцией?' -> russia_turkey",
+    ),
+}
 
 
-def test_set_d_meets_the_targets_but_for_two_known_decoys() -> None:
-    """Set D (questions_d.yaml) was held out once, then used for general fixes; its off-topic
-    slice stays one item under target, with exactly the misses noted above."""
-    result = evaluate(Engine.load(), DATA / "questions_d.yaml")
-    shares = {name: score.share for name, score in result.slices.items()}
-    below = {n: f"{s:.1%}" for n, s in shares.items() if s < ISSUE_TARGETS[n]}
-    assert set(below) <= {"off-topic"}, f"below target: {below}; misses: {result.misses}"
-    unexpected = [m for m in result.misses if not any(k in m for k in SET_D_KNOWN_MISSES)]
-    assert not unexpected and len(result.misses) <= len(SET_D_KNOWN_MISSES), result.misses
+@pytest.mark.parametrize("name", sorted(KNOWN_MISSES))
+def test_later_sets_miss_only_their_known_items(name: str) -> None:
+    """Sets D and E were held out once, then used for general fixes; they stay under target
+    in a slice or two, with exactly the misses noted above."""
+    result = evaluate(Engine.load(), DATA / name)
+    known = KNOWN_MISSES[name]
+    unexpected = [m for m in result.misses if not any(k in m for k in known)]
+    assert not unexpected, unexpected
+    assert len(result.misses) <= len(known), result.misses
 
 
 # --- help, and no Telegram outside `run` -----------------------------------------------------

@@ -1454,3 +1454,54 @@ def test_kazakh_taghy_asks_past_the_last_answer(engine: Engine) -> None:
         "ал Түркиямен бірге тағы қандай бастама бар?",
     )
     assert_topic(other, "oic")
+
+
+@pytest.mark.parametrize(
+    ("question", "topics"),
+    [
+        ("List all the talks Kazakhstan hosted", {"syria", "iran"}),
+        ("перечисли все переговоры которые проводил казахстан", {"syria", "iran"}),
+        ("Қазақстан қандай келіссөздерді өткізді? Барлығын атап бер", {"syria", "iran"}),
+    ],
+)
+def test_a_list_request_names_every_topic_that_fits(
+    engine: Engine, question: str, topics: set
+) -> None:
+    """Both topics whose talks Kazakhstan hosted; Russia–Turkey (which organised the Syrian
+    ones) may come too, as the list's third."""
+    found = set(engine.answer(question).topics)
+    assert topics <= found <= topics | {"russia_turkey", "ukraine"}, found
+
+
+def test_a_list_is_of_one_thing_not_of_two() -> None:
+    """ "OIC members list": the UN Council's membership is no member of the OIC's."""
+    assert not Engine.load().answer("OIC members list").answered
+
+
+def test_president_is_no_leader_role_and_a_leader_follow_up_is_declined(engine: Engine) -> None:
+    answer = engine.answer("who's the president who fixed russia-turkey relations?")
+    assert answer.topic == "russia_turkey" and answer.role != "leaders"
+    *_, led = converse(engine, "iran talks in kazakhstan", "who led the US delegation?")
+    assert not led.answered and led.declined == "detail_not_in_facts"
+    *_, votes = converse(engine, "Казахстан в Совбезе ООН", "а сколько стран проголосовало за?")
+    assert not votes.answered
+
+
+def test_a_spaced_dash_parts_two_sentences(engine: Engine) -> None:
+    question = (
+        "hey, quick one before my exam tomorrow (so stressed lol) - what was Kazakhstan's "
+        "part in the Ukraine crisis? thanks a ton"
+    )
+    assert_topic(engine.answer(question), "ukraine")
+    long = (
+        "Hello, I'm a freelance journalist going through old notes. Somebody told me "
+        "Kazakhstan teamed up with another country inside the OIC on Islamic rapprochement "
+        "- which country was that? Thanks a lot."
+    )
+    assert_topic(engine.answer(long), "oic")  # "old notes": no "how old"
+
+
+def test_russian_content_words_in_latin_letters_are_not_kazakh(engine: Engine) -> None:
+    answer = engine.answer("ois kazahstan turciya islamskoe sblizhenie")
+    assert answer.lang != "kk"
+    assert_topic(answer, "oic")
