@@ -420,8 +420,8 @@ class Engine:
         """A Russian word typed in Latin letters: a function word, or one the base writes
         ("islamskoe", "sblizhenie")."""
         cyrillic = latin_to_cyrillic(word)
-        match = self.index.resolve(cyrillic) if len(word) > 3 else None
-        return self._classify(cyrillic) == "stop" or (match is not None and match.similarity == 1)
+        written = len(word) > 3 and self.index.exact(cyrillic) is not None
+        return written or self._classify(cyrillic) == "stop"
 
     def reads_kazakh_cyrillic(self, text: str) -> bool:
         """Whether a Cyrillic text without Kazakh letters is Kazakh typed on a Russian keyboard
@@ -844,14 +844,13 @@ class Engine:
         best = scores[ranked[0]]
         answered = [ranked[0]]
         # "list all the talks Kazakhstan hosted": every topic that names all the best one does
-        listing = "all" in analysis.precision
-        named_by_best = {
-            m.term for m in analysis.matches if ranked[0] in self.index.topic_terms.get(m.term, {})
-        }
+        listing = "all" in analysis.precision and not analysis.conjunction
+        terms = self.index.topic_terms if listing else {}
+        named_by_best = {m.term for m in analysis.matches if ranked[0] in terms.get(m.term, {})}
         for topic in ranked[1:MAX_TOPICS] if analysis.conjunction or listing else ():
             enough = min(SECOND_TOPIC_SHARE * best, STRONG_EVIDENCE)
-            if listing and not analysis.conjunction:
-                own = all(topic in self.index.topic_terms.get(t, {}) for t in named_by_best)
+            if listing:
+                own = all(topic in terms.get(t, {}) for t in named_by_best)
             else:
                 own = self._own_terms(topic, analysis, STRONG_EVIDENCE)
             if scores[topic] >= enough and own:

@@ -373,7 +373,8 @@ class Index:
             self.cache[word] = self._resolve(word)
         return self.cache[word]
 
-    def _exact(self, word: str) -> str | None:
+    def exact(self, word: str) -> str | None:
+        """The term of a word as written or by its stems, with no typo allowed."""
         if word in self.surfaces:
             return self.surfaces[word]
         term = self.lexicon.word_concepts.get(word)
@@ -432,12 +433,12 @@ class Index:
         return None
 
     def _resolve(self, word: str) -> Match | None:
-        term = self._exact(word)
+        term = self.exact(word)
         if term:
             return Match(word, term, 1.0)
         if not is_cyrillic(word) and word.isalpha():
             cyrillic = latin_to_cyrillic(word)
-            term = self._exact(cyrillic)
+            term = self.exact(cyrillic)
             if term:
                 return Match(word, term, TRANSLIT_SIMILARITY, translit=True)
             found = self._fuzzy(word)
@@ -456,7 +457,7 @@ class Index:
         if is_cyrillic(word):
             for cut in range(1, min(4, len(word) - 4) + 1):
                 kept = word[-cut:] in KAZAKH_ENDINGS or len(word) - cut >= 5
-                term = self._exact(word[:-cut]) if kept else None
+                term = self.exact(word[:-cut]) if kept else None
                 if term:
                     return Match(word, term, 0.9)
         return None
