@@ -388,7 +388,8 @@ class Engine:
             KAZAKH_APOSTROPHE.search(text)
         )
         kazakh = 2 if special else 0
-        english = russian = inflected = 0
+        english = inflected = 0
+        others: list[str] = []  # neither Kazakh nor English: Russian? (asked only if need be)
         for word in latin_words(text):
             if word.isdigit():
                 continue
@@ -410,8 +411,11 @@ class Engine:
                 inflected += len(forms) > 1
             elif is_english:
                 english += 1
-            elif word.isalpha() and self._russian_in_latin(word):
-                russian += 1
+            elif word.isalpha():
+                others.append(word)
+        if not kazakh:
+            return False
+        russian = sum(map(self._russian_in_latin, others))
         if inflected and not english and not russian:
             return True
         return kazakh >= 2 and kazakh > english and kazakh > russian
@@ -846,14 +850,19 @@ class Engine:
         # "list all the talks Kazakhstan hosted": every topic that names all the best one does
         listing = "all" in analysis.precision and not analysis.conjunction
         terms = self.index.topic_terms if listing else {}
-        named_by_best = {m.term for m in analysis.matches if ranked[0] in terms.get(m.term, {})}
+        named_by_best = (
+            {m.term for m in analysis.matches if ranked[0] in terms.get(m.term, {})}
+            if listing
+            else set()
+        )
         for topic in ranked[1:MAX_TOPICS] if analysis.conjunction or listing else ():
-            enough = min(SECOND_TOPIC_SHARE * best, STRONG_EVIDENCE)
+            if scores[topic] < min(SECOND_TOPIC_SHARE * best, STRONG_EVIDENCE):
+                continue
             if listing:
                 own = all(topic in terms.get(t, {}) for t in named_by_best)
             else:
                 own = self._own_terms(topic, analysis, STRONG_EVIDENCE)
-            if scores[topic] >= enough and own:
+            if own:
                 answered.append(topic)
         coverage = self._coverage(analysis, {*answered, followed})
         confidence = coverage * min(1.0, best / STRONG_EVIDENCE)

@@ -98,7 +98,8 @@ _SPACED_DASH = re.compile(r"\s[-–—]+\s")
 def split_sentences(text: str) -> list[tuple[bool, str]]:
     """The sentences of a text, each with whether it ends with a question mark; a dash
     between spaces parts two ("before my exam (so stressed) - what was...")."""
-    text = _SPACED_DASH.sub("; ", text)
+    if "-" in text or "–" in text or "—" in text:
+        text = _SPACED_DASH.sub("; ", text)
     return [
         (("?" in m.group(1)), m.group(0)) for m in _SENTENCE.finditer(text) if m.group(0).strip()
     ]
